@@ -1,0 +1,213 @@
+"""Where session tokens are kept between commands (SPEC §4).
+
+The OS keyring first (service ``cpfadmin``, one entry per profile and identifiant). When no
+usable keyring exists (fail or null backend, a chainer with nothing behind it, a plaintext
+"keyring", a backend that raises or does not answer in time), a warning is given on stderr
+*before* the token is written to a file readable only by its owner under the data directory.
+Every keyring call runs in a helper thread and is abandoned after a timeout: a locked or
+absent Secret Service never makes cpfadmin hang.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cpfadmin.domain.errors import StockageIndisponible
+
+SERVICE = "cpfadmin"
+KEYRING = "keyring"
+FICHIER = "fichier"
+
+
+class _TrousseauIndisponible(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class JetonStocke:
+    identifiant: str
+    jeton: str
+    emplacement: str
+
+
+def _avec_delai(fonction: Callable[[], Any], delai: float) -> Any:
+    resultat: dict[str, Any] = {}
+
+    def cible() -> None:
+        try:
+            resultat["valeur"] = fonction()
+        except BaseException as e:  # reported to the caller's thread
+            resultat["erreur"] = e
+
+    fil = threading.Thread(target=cible, name="cpfadmin-keyring", daemon=True)
+    fil.start()
+    fil.join(delai)
+    if fil.is_alive():
+        raise _TrousseauIndisponible(f"le trousseau n'a pas répondu en {delai:g} s")
+    if "erreur" in resultat:
+        e = resultat["erreur"]
+        if isinstance(e, _TrousseauIndisponible):
+            raise e
+        raise _TrousseauIndisponible(f"{type(e).__name__}: {e}".strip())
+    return resultat.get("valeur")
+
+
+def _nom_backend(backend: Any) -> str:
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+def backend_utilisable() -> tuple[Any, str]:
+    """The keyring backend, or raise ``_TrousseauIndisponible`` saying why it cannot keep a
+    secret."""
+    import keyring
+    from keyring.backends import chainer, fail, null
+
+    backend = keyring.get_keyring()
+    nom = _nom_backend(backend)
+    if isinstance(backend, (fail.Keyring, null.Keyring)):
+        raise _TrousseauIndisponible(f"aucun trousseau système ({nom})")
+    if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
+        raise _TrousseauIndisponible("aucun trousseau système derrière le chaînage")
+    if "plaintext" in type(backend).__name__.lower():
+        raise _TrousseauIndisponible(f"trousseau en clair ({nom})")
+    return backend, nom
+
+
+class CoffreJetons:
+    def __init__(
+        self,
+        dossier_donnees: Path,
+        profil: str,
+        *,
+        delai: float = 5.0,
+        avertir: Callable[[str], None] = lambda _message: None,
+    ) -> None:
+        self.dossier_etat = dossier_donnees / "etat"
+        self.dossier_jetons = dossier_donnees / "jetons"
+        self.profil = profil
+        self.delai = delai
+        self.avertir = avertir
+
+    # --- the small, non-secret state: who is logged in on this profile, and where ---------
+    @property
+    def _fichier_etat(self) -> Path:
+        return self.dossier_etat / f"{self.profil}.json"
+
+    def _lire_etat(self) -> dict[str, str] | None:
+        try:
+            return json.loads(self._fichier_etat.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def _ecrire_etat(self, etat: dict[str, str]) -> None:
+        self.dossier_etat.mkdir(parents=True, exist_ok=True)
+        temporaire = self._fichier_etat.with_suffix(".tmp")
+        temporaire.write_text(json.dumps(etat), encoding="utf-8")
+        temporaire.replace(self._fichier_etat)
+
+    def _cle(self, identifiant: str) -> str:
+        return f"{self.profil}:{identifiant}"
+
+    def _fichier_jeton(self, identifiant: str) -> Path:
+        return self.dossier_jetons / f"{self.profil}-{identifiant}.token"
+
+    # --- public operations ---------------------------------------------------------------
+    def enregistrer(self, identifiant: str, jeton: str) -> str:
+        """Keep the token; return a description of where it went."""
+        precedent = self._lire_etat()
+        if precedent and precedent.get("identifiant") != identifiant:
+            self._effacer_entree(precedent)
+        try:
+
+            def ecrire() -> str:
+                backend, nom = backend_utilisable()
+                backend.set_password(SERVICE, self._cle(identifiant), jeton)
+                return nom
+
+            nom = _avec_delai(ecrire, self.delai)
+            self._supprimer_fichier(identifiant)
+            etat = {"identifiant": identifiant, "stockage": KEYRING, "backend": nom}
+        except _TrousseauIndisponible as e:
+            fichier = self._fichier_jeton(identifiant)
+            self.avertir(
+                f"Trousseau système inutilisable ({e}) : le jeton de session sera conservé "
+                f"dans le fichier {fichier} (lisible par vous seul)."
+            )
+            self._ecrire_fichier(fichier, jeton)
+            etat = {"identifiant": identifiant, "stockage": FICHIER, "backend": str(fichier)}
+        self._ecrire_etat(etat)
+        return self.decrire(etat)
+
+    def lire(self) -> JetonStocke | None:
+        etat = self._lire_etat()
+        if not etat:
+            return None
+        identifiant = etat["identifiant"]
+        if etat.get("stockage") == FICHIER:
+            try:
+                jeton = self._fichier_jeton(identifiant).read_text(encoding="utf-8").strip()
+            except FileNotFoundError:
+                return None
+        else:
+            try:
+                jeton = _avec_delai(
+                    lambda: backend_utilisable()[0].get_password(SERVICE, self._cle(identifiant)),
+                    self.delai,
+                )
+            except _TrousseauIndisponible as e:
+                raise StockageIndisponible(
+                    f"Trousseau système indisponible ({e}) : impossible de lire le jeton de "
+                    "session.",
+                    suggestion="cpfadmin login (ou définissez CPFADMIN_TOKEN)",
+                ) from None
+            if not jeton:
+                return None
+        return JetonStocke(identifiant, jeton, self.decrire(etat))
+
+    def effacer(self) -> None:
+        etat = self._lire_etat()
+        if etat:
+            self._effacer_entree(etat)
+        self._fichier_etat.unlink(missing_ok=True)
+
+    def emplacement(self) -> str | None:
+        etat = self._lire_etat()
+        return self.decrire(etat) if etat else None
+
+    @staticmethod
+    def decrire(etat: dict[str, str]) -> str:
+        if etat.get("stockage") == FICHIER:
+            return f"fichier {etat.get('backend')}"
+        return f"trousseau système ({etat.get('backend')})"
+
+    # --- helpers ---------------------------------------------------------------------------
+    def _effacer_entree(self, etat: dict[str, str]) -> None:
+        identifiant = etat.get("identifiant", "")
+        if etat.get("stockage") == FICHIER:
+            self._supprimer_fichier(identifiant)
+            return
+        try:
+            _avec_delai(
+                lambda: backend_utilisable()[0].delete_password(SERVICE, self._cle(identifiant)),
+                self.delai,
+            )
+        except _TrousseauIndisponible:
+            pass  # nothing to delete, or the keyring is gone: the session is revoked anyway
+
+    def _supprimer_fichier(self, identifiant: str) -> None:
+        self._fichier_jeton(identifiant).unlink(missing_ok=True)
+
+    def _ecrire_fichier(self, fichier: Path, jeton: str) -> None:
+        fichier.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporaire = fichier.with_suffix(".tmp")
+        descripteur = os.open(temporaire, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descripteur, "w", encoding="utf-8") as f:
+            f.write(jeton)
+        os.chmod(temporaire, 0o600)
+        temporaire.replace(fichier)

@@ -1,0 +1,160 @@
+"""What every command shares: the global options, and lazily the profile, the store, the token
+store and the acting account. Heavy modules are imported here only when a command needs them."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from cpfadmin.adapters.tokens import CoffreJetons
+    from cpfadmin.config import Profil
+    from cpfadmin.services.acteur import Acteur
+    from cpfadmin.store.uow import UniteDeTravail
+
+T = TypeVar("T")
+
+
+def _console_erreur():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+@dataclass
+class Contexte:
+    profil_nom: str | None = None
+    url_base: str | None = None
+    sortie: str = "table"
+    sans_saisie: bool = False
+    debug: bool = False
+    _profil: Profil | None = field(default=None, repr=False)
+    _moteur: Any = field(default=None, repr=False)
+    _acteur: Acteur | None = field(default=None, repr=False)
+
+    # --- messages ----------------------------------------------------------------------------
+    def info(self, message: str) -> None:
+        """A message for the person at the terminal (stderr, never in the way of data)."""
+        if self.sortie == "json":
+            return
+        _console_erreur().print(message)
+
+    def avertir(self, message: str) -> None:
+        console = _console_erreur()
+        console.print(f"[yellow]Avertissement :[/yellow] {message}", markup=True)
+
+    def afficher(self, donnees: Any, **options: Any) -> None:
+        from cpfadmin.cli.output import afficher
+
+        afficher(donnees, self.sortie, **options)
+
+    @property
+    def interactif(self) -> bool:
+        return not self.sans_saisie and sys.stdin.isatty()
+
+    # --- profile and store ---------------------------------------------------------------------
+    @property
+    def profil(self) -> Profil:
+        if self._profil is None:
+            from cpfadmin.config import charger_profil
+
+            self._profil = charger_profil(self.profil_nom, self.url_base)
+        return self._profil
+
+    def moteur(self, *, verifier_schema: bool = True, creer: bool = False) -> Any:
+        """The store's engine; by default, checks that the store exists and is at head."""
+        if self._moteur is None:
+            from cpfadmin.domain.errors import BaseNonInitialisee
+            from cpfadmin.store.engine import creer_moteur, fichier_sqlite
+
+            url = self.profil.url_base
+            fichier = fichier_sqlite(url)
+            if fichier is not None:
+                if creer:
+                    fichier.parent.mkdir(parents=True, exist_ok=True)
+                elif not fichier.exists():
+                    raise BaseNonInitialisee(
+                        f"Aucune base à l'emplacement {fichier}.",
+                        suggestion="cpfadmin init",
+                    )
+            self._moteur = creer_moteur(url)
+            if verifier_schema:
+                from cpfadmin.store.migrate import exiger_a_jour
+
+                self._proteger(lambda: exiger_a_jour(self._moteur))
+        return self._moteur
+
+    def _proteger(self, fonction: Callable[[], T]) -> T:
+        """Connection failures outside a unit of work become a one-line exit 8."""
+        from sqlalchemy.exc import DBAPIError
+
+        from cpfadmin.domain.errors import StockageIndisponible
+        from cpfadmin.store.engine import masquer
+
+        try:
+            return fonction()
+        except DBAPIError as e:
+            premiere = str(e.orig).strip().splitlines()[0] if e.orig else str(e)
+            raise StockageIndisponible(
+                f"Base de données indisponible ({masquer(self.profil.url_base)}) : {premiere}"
+            ) from e
+
+    def fabrique(self, *, lecture: bool = False) -> Callable[[], UniteDeTravail]:
+        from cpfadmin.store.uow import UniteDeTravail
+
+        moteur = self.moteur()
+        return lambda: UniteDeTravail(moteur, lecture=lecture)
+
+    def executer(self, travail: Callable[[UniteDeTravail], T], *, lecture: bool = False) -> T:
+        from cpfadmin.store.uow import executer
+
+        fabrique = self.fabrique(lecture=lecture)
+        return self._proteger(lambda: executer(fabrique, travail))
+
+    # --- session -----------------------------------------------------------------------------
+    def coffre(self) -> CoffreJetons:
+        from cpfadmin.adapters.tokens import CoffreJetons
+        from cpfadmin.config import chemins
+
+        return CoffreJetons(
+            chemins().donnees,
+            self.profil.nom,
+            delai=self.profil.politiques.keyring_timeout_seconds,
+            avertir=self.avertir,
+        )
+
+    def jeton(self) -> tuple[str | None, str]:
+        """The session token and where it comes from: ``CPFADMIN_TOKEN`` overrides any stored
+        token."""
+        depuis_env = os.environ.get("CPFADMIN_TOKEN")
+        if depuis_env:
+            return depuis_env.strip(), "variable d'environnement CPFADMIN_TOKEN"
+        stocke = self.coffre().lire()
+        if stocke is None:
+            return None, "aucun"
+        return stocke.jeton, stocke.emplacement
+
+    def acteur(self) -> Acteur:
+        if self._acteur is None:
+            from cpfadmin.services import auth
+
+            jeton, _ = self.jeton()
+            politiques = self.profil.politiques
+            self._acteur = self.executer(lambda uow: auth.authentifier(uow, jeton, politiques))
+        return self._acteur
+
+
+_courant = Contexte()
+
+
+def contexte() -> Contexte:
+    return _courant
+
+
+def reinitialiser(**valeurs: Any) -> Contexte:
+    global _courant
+    _courant = Contexte(**valeurs)
+    return _courant

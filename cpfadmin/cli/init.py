@@ -1,0 +1,80 @@
+"""``cpfadmin init``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cpfadmin.cli.context import contexte
+from cpfadmin.cli.saisie import demander
+
+
+def init(
+    nom: Annotated[str | None, typer.Option(help="Nom du premier opérateur.")] = None,
+    prenom: Annotated[str | None, typer.Option(help="Prénom du premier opérateur.")] = None,
+    email: Annotated[str | None, typer.Option(help="E-mail du premier opérateur.")] = None,
+    telephone_fixe: Annotated[str | None, typer.Option(help="Téléphone fixe.")] = None,
+    telephone_mobile: Annotated[str | None, typer.Option(help="Téléphone mobile.")] = None,
+) -> None:
+    """Créer la base, l'organisme CDC et son premier opérateur (administrateur principal).
+
+    Affiche l'identifiant et, une seule fois, le mot de passe temporaire du premier opérateur.
+    Refuse (code 6) une base déjà initialisée.
+
+    Exemple : cpfadmin init --nom Martin --prenom Alice --email alice.martin@caissedesdepots.fr
+    --telephone-mobile 06 12 34 56 78
+    """
+    from cpfadmin.domain.errors import DonneeInvalide
+    from cpfadmin.services.bootstrap import initialiser
+    from cpfadmin.services.comptes import DonneesCompte
+    from cpfadmin.store.migrate import mettre_a_jour
+
+    ctx = contexte()
+    nom = nom or demander("Nom", option="--nom")
+    prenom = prenom or demander("Prénom", option="--prenom")
+    email = email or demander("E-mail", option="--email")
+    if not telephone_fixe and not telephone_mobile:
+        telephone_mobile = demander(
+            "Téléphone mobile", option="--telephone-mobile ou --telephone-fixe"
+        )
+    # Validate before touching the store: bad input writes nothing, not even an empty base.
+    donnees = DonneesCompte.valider(
+        nom=nom,
+        prenom=prenom,
+        email=email,
+        telephone_fixe=telephone_fixe,
+        telephone_mobile=telephone_mobile,
+    )
+    if donnees.niveau is not None:  # pragma: no cover - init takes no niveau
+        raise DonneeInvalide("niveau inattendu")
+    moteur = ctx.moteur(verifier_schema=False, creer=True)
+    ctx._proteger(lambda: mettre_a_jour(moteur))
+    politiques = ctx.profil.politiques
+    resultat = ctx.executer(lambda uow: initialiser(uow, donnees, politiques))
+    ctx.afficher(
+        {
+            "identifiant": resultat.identifiant,
+            "mot_de_passe_temporaire": resultat.mot_de_passe_temporaire,
+            "temporaire_expire_le": resultat.temporaire_expire_le,
+            "organisme_siret": resultat.organisme_siret,
+            "base": _base_affichee(ctx.profil.url_base),
+        },
+        colonnes=[
+            ("identifiant", "Identifiant"),
+            ("mot_de_passe_temporaire", "Mot de passe temporaire"),
+            ("temporaire_expire_le", "Valable jusqu'au"),
+            ("organisme_siret", "SIRET de l'organisme CDC"),
+            ("base", "Base"),
+        ],
+    )
+    ctx.info(
+        "Base initialisée. Ce mot de passe temporaire ne sera plus jamais affiché : "
+        f"connectez-vous maintenant avec « cpfadmin login {resultat.identifiant} »."
+    )
+
+
+def _base_affichee(url: str) -> str:
+    from cpfadmin.store.engine import masquer
+
+    return masquer(url)

@@ -1,0 +1,176 @@
+"""The root command: global options, the sub-apps, and the one boundary where errors become
+French messages and exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from cpfadmin import __version__
+from cpfadmin.cli import audit, db, me, session
+from cpfadmin.cli import init as init_cmd
+from cpfadmin.cli.context import contexte, reinitialiser
+from cpfadmin.cli.errors import CodeSortie, code_pour, traduire_usage
+from cpfadmin.domain.errors import ErreurCpf
+
+
+def _erreur(message: str, code: int, *, suggestion: str | None = None) -> int:
+    ctx = contexte()
+    if ctx.sortie == "json":
+        import json
+
+        corps: dict[str, Any] = {"code": code, "message": message}
+        if suggestion:
+            corps["suggestion"] = suggestion
+        sys.stderr.write(json.dumps({"erreur": corps}, ensure_ascii=False) + "\n")
+    else:
+        ligne = f"Erreur : {message}"
+        if suggestion:
+            ligne += f" → {suggestion}"
+        sys.stderr.write(ligne + "\n")
+    return code
+
+
+def _pre_analyse(args: list[str]) -> None:
+    """Read --debug and -o before parsing, so even a usage error is rendered as asked."""
+    sortie, debug = "table", bool(os.environ.get("CPFADMIN_DEBUG"))
+    for i, a in enumerate(args):
+        if a == "--debug":
+            debug = True
+        elif a in ("-o", "--output") and i + 1 < len(args):
+            sortie = args[i + 1]
+        elif a.startswith("--output="):
+            sortie = a.split("=", 1)[1]
+        elif a.startswith("-o") and len(a) > 2:
+            sortie = a[2:]
+    reinitialiser(sortie=sortie if sortie in ("table", "json", "csv") else "table", debug=debug)
+
+
+class GroupeCpf(TyperGroup):
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        from typer import Abort
+        from typer._click.exceptions import ClickException
+
+        args = list(sys.argv[1:] if args is None else args)
+        _pre_analyse(args)
+        try:
+            rv = super().main(
+                args=args,
+                prog_name=prog_name or "cpfadmin",
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+            code = rv if isinstance(rv, int) else 0
+        except ErreurCpf as e:
+            if contexte().debug:
+                import traceback
+
+                traceback.print_exc()
+            code = _erreur(e.message, code_pour(e), suggestion=e.suggestion)
+        except ClickException as e:
+            code = _erreur(traduire_usage(e.format_message()), e.exit_code)
+            if e.exit_code == CodeSortie.USAGE and contexte().sortie != "json":
+                sys.stderr.write("Voir « cpfadmin --help » (ou COMMANDE --help).\n")
+        except (Abort, KeyboardInterrupt):
+            code = _erreur("Interrompu.", CodeSortie.INTERROMPU)
+        except Exception as e:
+            if contexte().debug:
+                import traceback
+
+                traceback.print_exc()
+            code = _erreur(
+                f"erreur inattendue ({type(e).__name__}).",
+                CodeSortie.ERREUR_INATTENDUE,
+                suggestion="relancez avec --debug pour le détail",
+            )
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+app = typer.Typer(
+    cls=GroupeCpf,
+    name="cpfadmin",
+    help="Administration des inscriptions et habilitations du portail gestionnaire SI CPF.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode="rich",
+)
+
+
+def _version(valeur: bool) -> None:
+    if valeur:
+        typer.echo(f"cpfadmin {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def principal(
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", envvar="CPFADMIN_PROFILE", help="Profil de config.toml."),
+    ] = None,
+    db_url: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="CPFADMIN_DATABASE_URL",
+            help="URL de la base (sqlite:///… ou postgresql://…).",
+            show_envvar=True,
+        ),
+    ] = None,
+    output: Annotated[
+        str,
+        typer.Option("-o", "--output", help="Format de sortie : table, json ou csv."),
+    ] = "table",
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Ne jamais rien demander (scripts, CI).")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Afficher la trace complète des erreurs.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Afficher la version."),
+    ] = False,
+) -> None:
+    """Administration des inscriptions et habilitations du portail gestionnaire SI CPF.
+
+    Exemple : cpfadmin init --nom Martin --prenom Alice --email alice.martin@caissedesdepots.fr
+    --telephone-mobile 0612345678
+    """
+    if output not in ("table", "json", "csv"):
+        raise typer.BadParameter("table, json ou csv attendu.", param_hint="'-o' / '--output'")
+    reinitialiser(
+        profil_nom=profile,
+        url_base=db_url,
+        sortie=output,
+        sans_saisie=no_input,
+        debug=debug or contexte().debug,
+    )
+
+
+app.command("init")(init_cmd.init)
+app.command("login")(session.login)
+app.command("logout")(session.logout)
+app.add_typer(me.app, name="me")
+app.add_typer(db.app, name="db")
+app.add_typer(audit.app, name="audit")
+
+
+def run() -> None:
+    app()

@@ -1,0 +1,143 @@
+"""Where cpfadmin keeps its files, and the named profiles of ``config.toml`` (SPEC §4).
+
+``CPFADMIN_HOME`` relocates configuration, data and token files in one go; otherwise the
+platform directories are used (``~/.config/cpfadmin``, ``~/.local/share/cpfadmin``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cpfadmin.domain.errors import DonneeInvalide
+
+PROFIL_DEFAUT = "default"
+
+
+@dataclass(frozen=True)
+class Chemins:
+    configuration: Path
+    donnees: Path
+
+    @property
+    def fichier_configuration(self) -> Path:
+        return self.configuration / "config.toml"
+
+    @property
+    def jetons(self) -> Path:
+        return self.donnees / "jetons"
+
+    @property
+    def etat(self) -> Path:
+        return self.donnees / "etat"
+
+    @property
+    def courrier(self) -> Path:
+        return self.donnees / "courrier"
+
+
+def chemins() -> Chemins:
+    racine = os.environ.get("CPFADMIN_HOME")
+    if racine:
+        base = Path(racine).expanduser()
+        return Chemins(configuration=base, donnees=base / "data")
+    import platformdirs
+
+    return Chemins(
+        configuration=Path(platformdirs.user_config_dir("cpfadmin", appauthor=False)),
+        donnees=Path(platformdirs.user_data_dir("cpfadmin", appauthor=False)),
+    )
+
+
+@dataclass(frozen=True)
+class Politiques:
+    """Policy overrides a profile may set (``[profiles.NAME.policy]``)."""
+
+    bcrypt_cost: int = 12
+    temporary_password_days: int = 7
+    session_absolute_hours: float = 12
+    session_idle_minutes: float = 60
+    admin_password_days: int = 365
+    keyring_timeout_seconds: float = 5
+
+
+@dataclass(frozen=True)
+class Courrier:
+    transport: str = "file"
+    directory: str | None = None
+    host: str = "localhost"
+    port: int = 25
+    security: str = "none"  # none | starttls | ssl
+    username: str | None = None
+    sender: str = "SI CPF <ne-pas-repondre@moncompteformation.gouv.fr>"
+    portal_url: str = "https://gestespaceprive.moncompteformation.gouv.fr/sl5-portailgest-web/login"
+
+
+@dataclass(frozen=True)
+class Profil:
+    nom: str
+    url_base: str
+    politiques: Politiques = field(default_factory=Politiques)
+    courrier: Courrier = field(default_factory=Courrier)
+    url_explicite: bool = False
+
+
+def _lire_toml(fichier: Path) -> dict[str, Any]:
+    if not fichier.exists():
+        return {}
+    try:
+        with fichier.open("rb") as f:
+            return tomllib.load(f)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise DonneeInvalide(f"Fichier de configuration illisible ({fichier}) : {e}") from None
+
+
+def _section(cls: type, valeurs: dict[str, Any], origine: str) -> Any:
+    connus = set(cls.__dataclass_fields__)
+    inconnus = set(valeurs) - connus
+    if inconnus:
+        raise DonneeInvalide(
+            f"Configuration : clé(s) inconnue(s) dans {origine} : {', '.join(sorted(inconnus))}."
+        )
+    try:
+        return cls(**valeurs)
+    except TypeError as e:  # pragma: no cover - defensive
+        raise DonneeInvalide(f"Configuration invalide dans {origine} : {e}") from None
+
+
+def url_sqlite_par_defaut(c: Chemins, profil: str) -> str:
+    nom = "cpfadmin.db" if profil == PROFIL_DEFAUT else f"cpfadmin-{profil}.db"
+    return f"sqlite:///{c.donnees / nom}"
+
+
+def charger_profil(nom: str | None = None, url_base: str | None = None) -> Profil:
+    """The profile to use: ``--profile``/``CPFADMIN_PROFILE``, else ``default_profile`` of the
+    file, else ``default``; ``--db``/``CPFADMIN_DATABASE_URL`` override its database."""
+    c = chemins()
+    donnees = _lire_toml(c.fichier_configuration)
+    nom = nom or donnees.get("default_profile") or PROFIL_DEFAUT
+    profils = donnees.get("profiles", {})
+    section = dict(profils.get(nom, {}))
+    if nom != PROFIL_DEFAUT and nom not in profils:
+        raise DonneeInvalide(
+            f"Profil inconnu : « {nom} » (absent de {c.fichier_configuration}).", champ="profile"
+        )
+    origine = f"[profiles.{nom}]"
+    politiques = _section(Politiques, section.pop("policy", {}), f"{origine}.policy")
+    courrier = _section(Courrier, section.pop("mail", {}), f"{origine}.mail")
+    url_profil = section.pop("database_url", None)
+    if section:
+        raise DonneeInvalide(
+            f"Configuration : clé(s) inconnue(s) dans {origine} : {', '.join(sorted(section))}."
+        )
+    url = url_base or url_profil
+    return Profil(
+        nom=nom,
+        url_base=url or url_sqlite_par_defaut(c, nom),
+        politiques=politiques,
+        courrier=courrier,
+        url_explicite=url is not None,
+    )

@@ -1,0 +1,102 @@
+"""The audit chain (SPEC §1): each event carries the digest of the previous one, so that an
+edited, deleted or reordered event breaks the chain. Pure functions over plain values."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+CONDENSAT_INITIAL = "0" * 64
+
+# Keys whose values must never reach the audit, whatever a caller passes in ``details``.
+CLES_INTERDITES = ("mot_de_passe", "password", "secret", "jeton", "token", "temporaire")
+
+
+def verifier_details(details: Mapping[str, Any]) -> None:
+    for cle, valeur in details.items():
+        if any(interdit in cle.lower() for interdit in CLES_INTERDITES):
+            raise ValueError(f"L'audit ne doit pas recevoir de secret (clé « {cle} »).")
+        if isinstance(valeur, Mapping):
+            verifier_details(valeur)
+
+
+def condensat_evenement(
+    *,
+    seq: int,
+    horodatage: datetime,
+    action: str,
+    acteur: str | None,
+    organisme: str | None,
+    cible: str | None,
+    details: Mapping[str, Any],
+    precedent: str,
+) -> str:
+    contenu = json.dumps(
+        {
+            "seq": seq,
+            "horodatage": horodatage.isoformat(timespec="microseconds"),
+            "action": action,
+            "acteur": acteur,
+            "organisme": organisme,
+            "cible": cible,
+            "details": details,
+            "precedent": precedent,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(contenu.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Maillon:
+    seq: int
+    horodatage: datetime
+    action: str
+    acteur: str | None
+    organisme: str | None
+    cible: str | None
+    details: Mapping[str, Any]
+    precedent: str
+    condensat: str
+
+
+@dataclass(frozen=True)
+class Rupture:
+    seq: int
+    raison: str
+
+
+def verifier_chaine(
+    maillons: Iterable[Maillon], *, tete_seq: int, tete_condensat: str
+) -> tuple[int, Rupture | None]:
+    """Walk the events in order; return how many were checked and the first break, if any.
+    ``tete_*`` is the head the store recorded: it catches events cut from the end."""
+    attendu_seq, attendu_precedent, compte = 1, CONDENSAT_INITIAL, 0
+    for m in maillons:
+        if m.seq != attendu_seq:
+            return compte, Rupture(m.seq, f"événement(s) manquant(s) avant le n° {m.seq}")
+        if m.precedent != attendu_precedent:
+            return compte, Rupture(m.seq, "le lien vers l'événement précédent est rompu")
+        recalcule = condensat_evenement(
+            seq=m.seq,
+            horodatage=m.horodatage,
+            action=m.action,
+            acteur=m.acteur,
+            organisme=m.organisme,
+            cible=m.cible,
+            details=m.details,
+            precedent=m.precedent,
+        )
+        if recalcule != m.condensat:
+            return compte, Rupture(m.seq, "le contenu de l'événement a été modifié")
+        attendu_seq, attendu_precedent, compte = m.seq + 1, m.condensat, compte + 1
+    if compte != tete_seq or attendu_precedent != tete_condensat:
+        return compte, Rupture(attendu_seq, "la fin de la chaîne a été tronquée ou remplacée")
+    return compte, None

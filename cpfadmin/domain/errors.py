@@ -1,0 +1,120 @@
+"""The one tree of errors. Each carries a French message meant for the user; the CLI maps the
+families below to exit codes in one table (``cpfadmin.cli.errors``)."""
+
+from __future__ import annotations
+
+
+class ErreurCpf(Exception):
+    """Base of every error the user may see."""
+
+    message = "Erreur."
+
+    def __init__(self, message: str | None = None, *, suggestion: str | None = None) -> None:
+        self.message = message or self.message
+        self.suggestion = suggestion
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# --- usage (exit 2) -------------------------------------------------------------------------
+class SaisieRequise(ErreurCpf):
+    """A value is needed and no prompt is allowed (--no-input, or no terminal)."""
+
+
+# --- authentication (exit 3) ----------------------------------------------------------------
+class ErreurAuthentification(ErreurCpf):
+    message = "Authentification requise."
+
+
+class NonConnecte(ErreurAuthentification):
+    message = "Vous n'êtes pas connecté."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, suggestion="cpfadmin login")
+
+
+class SessionExpiree(ErreurAuthentification):
+    message = "Session expirée."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, suggestion="cpfadmin login")
+
+
+class IdentifiantsInvalides(ErreurAuthentification):
+    # The same message whether the identifiant exists or not: no account enumeration.
+    message = "Identifiant ou mot de passe incorrect."
+
+
+class CompteVerrouille(ErreurAuthentification):
+    message = "Compte temporairement verrouillé après des échecs de connexion répétés."
+
+
+class MotDePasseTemporaireExpire(ErreurAuthentification):
+    message = (
+        "Mot de passe temporaire expiré : demandez un renouvellement à votre administrateur."
+    )
+
+
+class CguNonAcceptees(ErreurAuthentification):
+    message = (
+        "Conditions générales d'utilisation non acceptées : aucune session n'a été ouverte."
+    )
+
+
+# --- forbidden (exit 4) ---------------------------------------------------------------------
+class AccesRefuse(ErreurCpf):
+    message = "Action non autorisée pour votre compte."
+
+
+# --- not found (exit 5) ---------------------------------------------------------------------
+class Introuvable(ErreurCpf):
+    message = "Élément introuvable."
+
+
+# --- conflict (exit 6) ----------------------------------------------------------------------
+class Conflit(ErreurCpf):
+    message = "Conflit avec l'état actuel."
+
+
+class DejaInitialise(Conflit):
+    message = "La base est déjà initialisée : l'organisme CDC et son premier opérateur existent."
+
+
+class DejaExistant(Conflit):
+    message = "Cet élément existe déjà."
+
+
+class EtatIncompatible(Conflit):
+    message = "Cette action n'est pas possible dans l'état actuel."
+
+
+# --- invalid input (exit 7) -----------------------------------------------------------------
+class DonneeInvalide(ErreurCpf):
+    message = "Donnée invalide."
+
+    def __init__(
+        self, message: str | None = None, *, champ: str | None = None, suggestion: str | None = None
+    ) -> None:
+        super().__init__(message, suggestion=suggestion)
+        self.champ = champ
+
+
+class MotDePasseNonConforme(DonneeInvalide):
+    def __init__(self, regle: str, message: str) -> None:
+        super().__init__(message, champ="mot_de_passe")
+        self.regle = regle
+
+
+# --- store or keyring unavailable (exit 8) --------------------------------------------------
+class StockageIndisponible(ErreurCpf):
+    message = "Base de données indisponible."
+
+
+class BaseNonInitialisee(StockageIndisponible):
+    pass
+
+
+class BaseAMettreAJour(StockageIndisponible):
+    pass

@@ -1,0 +1,115 @@
+"""Normalisation and validation of what people type: SIRET, e-mail, French phone numbers,
+names. Each function returns the canonical value or raises ``DonneeInvalide`` naming the field.
+The validation libraries are imported inside the functions so the CLI starts fast."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from cpfadmin.domain.errors import DonneeInvalide
+
+LONGUEUR_MAX_NOM = 100
+LONGUEUR_MAX_EMAIL = 254
+LONGUEUR_MAX_LIBELLE = 100
+
+
+def _sans_controle(valeur: str, champ: str) -> str:
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in valeur):
+        raise DonneeInvalide(f"{champ} : caractères de contrôle interdits.", champ=champ)
+    return valeur
+
+
+def texte(valeur: str | None, champ: str, *, longueur_max: int = LONGUEUR_MAX_NOM) -> str:
+    """A required human text (nom, prénom, raison sociale, libellé): trimmed, NFC, no control
+    characters, no leading formula character (CSV injection), bounded length."""
+    if valeur is None or not valeur.strip():
+        raise DonneeInvalide(f"{champ} : valeur obligatoire.", champ=champ)
+    valeur = unicodedata.normalize("NFC", " ".join(valeur.split()))
+    _sans_controle(valeur, champ)
+    if len(valeur) > longueur_max:
+        raise DonneeInvalide(
+            f"{champ} : {longueur_max} caractères au plus ({len(valeur)} saisis).", champ=champ
+        )
+    if valeur[0] in "=+-@|%":
+        raise DonneeInvalide(
+            f"{champ} : ne peut pas commencer par « {valeur[0]} ».", champ=champ
+        )
+    return valeur
+
+
+def siret(valeur: str | None) -> str:
+    """14 digits with a valid Luhn checksum (python-stdnum), spaces tolerated."""
+    from stdnum.exceptions import ValidationError
+    from stdnum.fr import siret as stdnum_siret
+
+    brut = (valeur or "").strip()
+    _sans_controle(brut, "siret")
+    try:
+        return stdnum_siret.validate(brut)
+    except ValidationError:
+        raise DonneeInvalide(
+            f"SIRET invalide : « {brut[:20]} » (14 chiffres avec une clé de contrôle valide).",
+            champ="siret",
+        ) from None
+
+
+def email(valeur: str | None) -> str:
+    """A syntactically valid address (email-validator, no DNS lookup), domain lower-cased."""
+    from email_validator import EmailNotValidError, validate_email
+
+    brut = (valeur or "").strip()
+    if not brut:
+        raise DonneeInvalide("e-mail : valeur obligatoire.", champ="email")
+    _sans_controle(brut, "email")
+    if len(brut) > LONGUEUR_MAX_EMAIL:
+        raise DonneeInvalide(f"e-mail : {LONGUEUR_MAX_EMAIL} caractères au plus.", champ="email")
+    try:
+        resultat = validate_email(brut, check_deliverability=False)
+    except EmailNotValidError:
+        raise DonneeInvalide(f"Adresse e-mail invalide : « {brut[:60]} ».", champ="email") from None
+    return resultat.normalized
+
+
+def cle_email(adresse: str) -> str:
+    """The key under which e-mails are unique within an organisme (case-insensitive)."""
+    return adresse.casefold()
+
+
+def telephone(valeur: str | None, champ: str) -> str | None:
+    """A French number (metropolitan or overseas), returned in E.164; None when empty."""
+    import phonenumbers
+
+    brut = (valeur or "").strip()
+    if not brut:
+        return None
+    _sans_controle(brut, champ)
+    libelle = champ.replace("_", " ")
+    try:
+        numero = phonenumbers.parse(brut, "FR")
+    except phonenumbers.NumberParseException:
+        raise DonneeInvalide(f"{libelle} invalide : « {brut[:30]} ».", champ=champ) from None
+    region = phonenumbers.region_code_for_number(numero)
+    if not phonenumbers.is_valid_number(numero) or region not in REGIONS_FRANCAISES:
+        raise DonneeInvalide(
+            f"{libelle} invalide : « {brut[:30]} » n'est pas un numéro français valide.",
+            champ=champ,
+        )
+    return phonenumbers.format_number(numero, phonenumbers.PhoneNumberFormat.E164)
+
+
+# Metropolitan France and the overseas departments and collectivities with French numbering.
+REGIONS_FRANCAISES = frozenset(
+    {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF"}
+)
+
+
+def telephones(fixe: str | None, mobile: str | None) -> tuple[str | None, str | None]:
+    """Both phones normalised; at least one is required (the guide's first note)."""
+    fixe_n = telephone(fixe, "telephone_fixe")
+    mobile_n = telephone(mobile, "telephone_mobile")
+    if not fixe_n and not mobile_n:
+        raise DonneeInvalide(
+            "Au moins un numéro de téléphone (fixe ou mobile) doit être indiqué.",
+            champ="telephone",
+        )
+    return fixe_n, mobile_n

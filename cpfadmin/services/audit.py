@@ -1,0 +1,105 @@
+"""Reading and verifying the audit chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+
+from cpfadmin.domain import audit
+from cpfadmin.domain.errors import AccesRefuse
+from cpfadmin.services.acteur import Acteur
+from cpfadmin.store.models import EvenementAudit, TeteAudit
+from cpfadmin.store.uow import UniteDeTravail
+
+
+def lister(
+    uow: UniteDeTravail,
+    acteur: Acteur,
+    *,
+    organisme: str | None = None,
+    depuis: datetime | None = None,
+    action: str | None = None,
+    identifiant: str | None = None,
+    limite: int | None = 1000,
+) -> list[dict[str, Any]]:
+    """Operators read every event; principal and delegated admins the events of their
+    organisme; gestionnaires none (``AccesRefuse``)."""
+    if not acteur.est_administrateur:
+        raise AccesRefuse("La lecture de l'audit est réservée aux administrateurs.")
+    if not acteur.est_operateur:
+        if organisme and organisme != acteur.organisme_siret:
+            raise AccesRefuse("Vous ne pouvez lire que l'audit de votre organisme.")
+        organisme = acteur.organisme_siret
+    requete = select(EvenementAudit)
+    if organisme:
+        requete = requete.where(EvenementAudit.organisme == organisme)
+    if depuis:
+        requete = requete.where(col(EvenementAudit.horodatage) >= depuis)
+    if action:
+        requete = requete.where(EvenementAudit.action == action)
+    if identifiant:
+        ident = identifiant.strip().upper()
+        requete = requete.where(
+            (col(EvenementAudit.acteur) == ident) | (col(EvenementAudit.cible) == ident)
+        )
+    requete = requete.order_by(col(EvenementAudit.seq).desc())
+    if limite:
+        requete = requete.limit(limite)
+    evenements = list(uow.session.exec(requete))
+    evenements.reverse()
+    return [
+        {
+            "seq": e.seq,
+            "horodatage": e.horodatage,
+            "action": e.action,
+            "acteur": e.acteur,
+            "organisme": e.organisme,
+            "cible": e.cible,
+            "details": e.details,
+        }
+        for e in evenements
+    ]
+
+
+@dataclass(frozen=True)
+class ResultatVerification:
+    evenements_verifies: int
+    rupture: audit.Rupture | None
+
+    @property
+    def valide(self) -> bool:
+        return self.rupture is None
+
+
+def verifier(uow: UniteDeTravail, acteur: Acteur, *, lot: int = 5000) -> ResultatVerification:
+    """Recompute the whole chain (operators only). Streams the events in batches."""
+    if not acteur.est_operateur:
+        raise AccesRefuse("La vérification de la chaîne d'audit est réservée aux opérateurs.")
+    tete = uow.session.exec(select(TeteAudit).where(TeteAudit.id == 1)).one()
+
+    def maillons():  # type: ignore[no-untyped-def]
+        dernier = 0
+        while True:
+            paquet = list(
+                uow.session.exec(
+                    select(EvenementAudit)
+                    .where(EvenementAudit.seq > dernier)
+                    .order_by(col(EvenementAudit.seq))
+                    .limit(lot)
+                )
+            )
+            if not paquet:
+                return
+            for e in paquet:
+                yield audit.Maillon(
+                    e.seq, e.horodatage, e.action, e.acteur, e.organisme, e.cible,
+                    e.details, e.precedent, e.condensat,
+                )
+            dernier = paquet[-1].seq
+            uow.session.expunge_all()
+
+    n, rupture = audit.verifier_chaine(maillons(), tete_seq=tete.seq, tete_condensat=tete.condensat)
+    return ResultatVerification(n, rupture)

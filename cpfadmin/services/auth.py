@@ -1,0 +1,403 @@
+"""Login with its required steps (SPEC §3), sessions, logout.
+
+A login is two short transactions so that no transaction stays open while a person reads the
+CGU or types a new password:
+
+1. ``commencer_connexion`` verifies the credentials (one bcrypt verification, or a fast HMAC
+   for a temporary password), records a failure or resets the counter, and returns a
+   ``Defi`` that says which steps remain;
+2. ``terminer_connexion`` re-reads the account, checks its credentials did not change since
+   step 1, applies the new password and the CGU acceptance, and opens the session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from cpfadmin.config import Politiques
+from cpfadmin.domain import credentials, password_policy
+from cpfadmin.domain.errors import (
+    CguNonAcceptees,
+    ErreurAuthentification,
+    IdentifiantsInvalides,
+    MotDePasseTemporaireExpire,
+    NonConnecte,
+    SaisieRequise,
+    SessionExpiree,
+)
+from cpfadmin.domain.identifiant import normaliser_identifiant
+from cpfadmin.domain.roles import Role, StatutCompte, StatutOrganisme, TypeOrganisme
+from cpfadmin.services.acteur import Acteur
+from cpfadmin.store.models import AcceptationCgu, Compte, HistoriqueMotDePasse, SessionCompte
+from cpfadmin.store.uow import UniteDeTravail
+
+ECHECS_AVANT_VERROUILLAGE = 5
+VERROUILLAGE_INITIAL = timedelta(minutes=15)
+VERROUILLAGE_MAX = timedelta(hours=24)
+# A session's "last seen" is written at most this often, so read commands rarely write.
+PRECISION_ACTIVITE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class CguAffichee:
+    version: str
+    texte: str
+
+
+@dataclass(frozen=True)
+class Defi:
+    """The outcome of a successful credential check, and the steps left before a session."""
+
+    compte_id: int
+    identifiant: str
+    # the credential verified in step 1, to detect a change before step 2
+    empreinte: str
+    changement_requis: str | None  # None, "temporaire" or "expire"
+    cgu: CguAffichee | None
+    politique: password_policy.Politique
+    personne: password_policy.DonneesPersonnelles
+
+
+def duree_verrouillage(verrouillages: int) -> timedelta:
+    """15 minutes for the first lock, doubling at each new one, up to 24 hours."""
+    return min(VERROUILLAGE_INITIAL * 2 ** max(0, verrouillages - 1), VERROUILLAGE_MAX)
+
+
+def _politique(compte: Compte, politiques: Politiques) -> password_policy.Politique:
+    return password_policy.politique_pour(
+        compte.role, expiration_admin_jours=politiques.admin_password_days
+    )
+
+
+def _echec(uow: UniteDeTravail, compte: Compte | None, identifiant: str | None, motif: str) -> None:
+    """Count a failure, lock after the fifth, audit, commit — then the caller raises."""
+    details: dict[str, object] = {"motif": motif}
+    if compte is not None:
+        organisme = uow.organismes.par_id(compte.organisme_id)
+        compte.echecs_consecutifs += 1
+        if compte.echecs_consecutifs >= ECHECS_AVANT_VERROUILLAGE:
+            compte.verrouillages += 1
+            duree = duree_verrouillage(compte.verrouillages)
+            compte.verrouille_jusqua = uow.maintenant() + duree
+            compte.echecs_consecutifs = 0
+            uow.auditer(
+                "compte_verrouille",
+                acteur=compte.identifiant,
+                organisme=organisme.siret if organisme else None,
+                cible=compte.identifiant,
+                details={"duree_minutes": int(duree.total_seconds() // 60)},
+            )
+        uow.auditer(
+            "connexion_echec",
+            acteur=compte.identifiant,
+            organisme=organisme.siret if organisme else None,
+            cible=compte.identifiant,
+            details=details,
+        )
+    else:
+        uow.auditer("connexion_echec", cible=identifiant, details=details)
+    uow.commit()
+
+
+def _est_verrouille(compte: Compte, maintenant: datetime) -> bool:
+    return compte.verrouille_jusqua is not None and compte.verrouille_jusqua > maintenant
+
+
+def commencer_connexion(
+    uow: UniteDeTravail, saisie_identifiant: str, mot_de_passe: str, politiques: Politiques
+) -> Defi:
+    """Verify identifiant and password. Raises ``IdentifiantsInvalides`` (the same for an
+    unknown identifiant, a wrong password or a locked account), ``MotDePasseTemporaireExpire``,
+    or ``ErreurAuthentification`` for a suspended account."""
+    maintenant = uow.maintenant()
+    identifiant = normaliser_identifiant(saisie_identifiant)
+    compte = uow.comptes.par_identifiant(identifiant, verrouiller=True) if identifiant else None
+
+    if compte is None or _est_verrouille(compte, maintenant):
+        # Verify against a dummy hash so the answer takes as long as for a wrong password.
+        credentials.verifier_mot_de_passe(mot_de_passe, credentials.hachage_factice(politiques.bcrypt_cost))
+        if compte is None:
+            _echec(uow, None, identifiant, "identifiant_inconnu")
+        else:
+            organisme = uow.organismes.par_id(compte.organisme_id)
+            uow.auditer(
+                "connexion_refusee",
+                acteur=compte.identifiant,
+                organisme=organisme.siret if organisme else None,
+                cible=compte.identifiant,
+                details={"motif": "compte_verrouille"},
+            )
+            uow.commit()
+        raise IdentifiantsInvalides()
+
+    changement: str | None = None
+    if compte.temporaire_condensat and credentials.verifier_temporaire(
+        mot_de_passe, compte.temporaire_condensat
+    ):
+        if compte.temporaire_expire_le is None or compte.temporaire_expire_le <= maintenant:
+            _echec(uow, compte, identifiant, "temporaire_expire")
+            raise MotDePasseTemporaireExpire()
+        changement, empreinte = "temporaire", compte.temporaire_condensat
+    elif compte.mot_de_passe_hache and credentials.verifier_mot_de_passe(
+        mot_de_passe, compte.mot_de_passe_hache
+    ):
+        empreinte = compte.mot_de_passe_hache
+        politique = _politique(compte, politiques)
+        change_le = compte.mot_de_passe_change_le or compte.cree_le
+        if politique.expiration_jours and change_le + timedelta(days=politique.expiration_jours) <= maintenant:
+            changement = "expire"
+        elif credentials.doit_rehacher(empreinte, politiques.bcrypt_cost):
+            compte.mot_de_passe_hache = credentials.hacher_mot_de_passe(
+                mot_de_passe, politiques.bcrypt_cost
+            )
+            empreinte = compte.mot_de_passe_hache
+    else:
+        if not compte.mot_de_passe_hache:
+            credentials.verifier_mot_de_passe(
+                mot_de_passe, credentials.hachage_factice(politiques.bcrypt_cost)
+            )
+        _echec(uow, compte, identifiant, "mot_de_passe_incorrect")
+        raise IdentifiantsInvalides()
+
+    organisme = uow.organismes.par_id(compte.organisme_id)
+    assert organisme is not None
+    if compte.statut != StatutCompte.ACTIF.value or organisme.statut != StatutOrganisme.ACTIF.value:
+        uow.auditer(
+            "connexion_refusee",
+            acteur=compte.identifiant,
+            organisme=organisme.siret,
+            cible=compte.identifiant,
+            details={"motif": "compte_inactif" if compte.statut != "actif" else "organisme_suspendu"},
+        )
+        uow.commit()
+        raise ErreurAuthentification(
+            "Compte ou organisme suspendu : contactez votre administrateur."
+        )
+
+    compte.echecs_consecutifs = 0
+    cgu = uow.cgu.courante()
+    cgu_a_accepter = (
+        CguAffichee(cgu.version, cgu.texte)
+        if cgu is not None and uow.cgu.acceptation(compte.id, cgu.id) is None  # type: ignore[arg-type]
+        else None
+    )
+    uow.commit()
+    return Defi(
+        compte_id=compte.id,  # type: ignore[arg-type]
+        identifiant=compte.identifiant,
+        empreinte=empreinte,
+        changement_requis=changement,
+        cgu=cgu_a_accepter,
+        politique=_politique(compte, politiques),
+        personne=password_policy.DonneesPersonnelles(
+            compte.identifiant, compte.nom, compte.prenom, compte.email
+        ),
+    )
+
+
+def verifier_nouveau_mot_de_passe(
+    uow: UniteDeTravail, compte: Compte, nouveau: str, politiques: Politiques
+) -> None:
+    """Raise ``MotDePasseNonConforme`` naming the rule the new password breaks, including the
+    last passwords of the account."""
+    politique = _politique(compte, politiques)
+    anciens = uow.comptes.historique(compte.id, politique.historique)  # type: ignore[arg-type]
+    if compte.mot_de_passe_hache and compte.mot_de_passe_hache not in anciens:
+        anciens = [compte.mot_de_passe_hache, *anciens][: politique.historique]
+    password_policy.verifier(
+        nouveau,
+        politique,
+        password_policy.DonneesPersonnelles(
+            compte.identifiant, compte.nom, compte.prenom, compte.email
+        ),
+        deja_utilise=lambda mdp: any(credentials.verifier_mot_de_passe(mdp, h) for h in anciens),
+    )
+
+
+def verifier_nouveau_pour_defi(
+    uow: UniteDeTravail, defi: Defi, nouveau: str, politiques: Politiques
+) -> None:
+    """Check a new password against the policy before the login goes on (prompt loops)."""
+    compte = uow.comptes.par_id(defi.compte_id)
+    assert compte is not None
+    verifier_nouveau_mot_de_passe(uow, compte, nouveau, politiques)
+
+
+def definir_mot_de_passe(
+    uow: UniteDeTravail, compte: Compte, nouveau: str, politiques: Politiques
+) -> None:
+    """Set a chosen password (already checked), keep it in the history, clear any temporary
+    one."""
+    maintenant = uow.maintenant()
+    compte.mot_de_passe_hache = credentials.hacher_mot_de_passe(nouveau, politiques.bcrypt_cost)
+    compte.mot_de_passe_change_le = maintenant
+    compte.temporaire_condensat = None
+    compte.temporaire_expire_le = None
+    compte.modifie_le = maintenant
+    uow.session.add(
+        HistoriqueMotDePasse(
+            compte_id=compte.id,  # type: ignore[arg-type]
+            hache=compte.mot_de_passe_hache,
+            cree_le=maintenant,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class SessionOuverte:
+    jeton: str
+    identifiant: str
+    expire_le: datetime
+    mot_de_passe_change: bool
+    cgu_acceptee: str | None
+
+
+def terminer_connexion(
+    uow: UniteDeTravail,
+    defi: Defi,
+    politiques: Politiques,
+    *,
+    nouveau_mot_de_passe: str | None = None,
+    accepter_cgu: bool = False,
+) -> SessionOuverte:
+    """Apply the required steps and open a session. A new password that breaks the policy
+    raises ``MotDePasseNonConforme`` and changes nothing (a temporary password stays usable);
+    refused CGU raise ``CguNonAcceptees`` after the password change is saved."""
+    maintenant = uow.maintenant()
+    compte = uow.comptes.par_identifiant(defi.identifiant, verrouiller=True)
+    actuelle = (
+        (compte.temporaire_condensat if defi.changement_requis == "temporaire" else compte.mot_de_passe_hache)
+        if compte
+        else None
+    )
+    if compte is None or actuelle != defi.empreinte or compte.statut != StatutCompte.ACTIF.value:
+        raise ErreurAuthentification(
+            "Les identifiants du compte ont changé pendant la connexion : recommencez."
+        )
+    organisme = uow.organismes.par_id(compte.organisme_id)
+    assert organisme is not None
+
+    mot_de_passe_change = False
+    if defi.changement_requis:
+        if nouveau_mot_de_passe is None:
+            raise SaisieRequise(
+                "Un nouveau mot de passe est requis (ligne 2 de --password-stdin, ou invite).",
+            )
+        verifier_nouveau_mot_de_passe(uow, compte, nouveau_mot_de_passe, politiques)
+        definir_mot_de_passe(uow, compte, nouveau_mot_de_passe, politiques)
+        uow.sessions.revoquer_toutes(compte.id, maintenant)  # type: ignore[arg-type]
+        uow.auditer(
+            "mot_de_passe_change",
+            acteur=compte.identifiant,
+            organisme=organisme.siret,
+            cible=compte.identifiant,
+            details={"contexte": "connexion", "raison": defi.changement_requis},
+        )
+        mot_de_passe_change = True
+
+    cgu = uow.cgu.courante()
+    cgu_acceptee = None
+    if cgu is not None and uow.cgu.acceptation(compte.id, cgu.id) is None:  # type: ignore[arg-type]
+        if not accepter_cgu or defi.cgu is None or defi.cgu.version != cgu.version:
+            uow.auditer(
+                "cgu_refusees",
+                acteur=compte.identifiant,
+                organisme=organisme.siret,
+                cible=compte.identifiant,
+                details={"cgu_version": cgu.version},
+            )
+            uow.commit()
+            raise CguNonAcceptees(suggestion="cpfadmin login --accept-cgu")
+        uow.session.add(
+            AcceptationCgu(compte_id=compte.id, cgu_id=cgu.id, acceptee_le=maintenant)  # type: ignore[arg-type]
+        )
+        uow.auditer(
+            "cgu_acceptees",
+            acteur=compte.identifiant,
+            organisme=organisme.siret,
+            cible=compte.identifiant,
+            details={"cgu_version": cgu.version},
+        )
+        cgu_acceptee = cgu.version
+
+    jeton = credentials.generer_jeton()
+    expire_le = maintenant + timedelta(hours=politiques.session_absolute_hours)
+    uow.sessions.ajouter(
+        SessionCompte(
+            compte_id=compte.id,  # type: ignore[arg-type]
+            jeton_condensat=credentials.condenser_jeton(jeton),
+            cree_le=maintenant,
+            expire_le=expire_le,
+            vue_le=maintenant,
+        )
+    )
+    compte.derniere_connexion_le = maintenant
+    compte.echecs_consecutifs = 0
+    uow.auditer(
+        "connexion_reussie",
+        acteur=compte.identifiant,
+        organisme=organisme.siret,
+        cible=compte.identifiant,
+    )
+    uow.commit()
+    return SessionOuverte(jeton, compte.identifiant, expire_le, mot_de_passe_change, cgu_acceptee)
+
+
+def authentifier(uow: UniteDeTravail, jeton: str | None, politiques: Politiques) -> Acteur:
+    """The account behind a session token. Raises ``NonConnecte`` or ``SessionExpiree``."""
+    if not jeton:
+        raise NonConnecte()
+    session = uow.sessions.par_condensat(credentials.condenser_jeton(jeton))
+    if session is None:
+        raise NonConnecte("Session inconnue ou révoquée.")
+    maintenant = uow.maintenant()
+    if session.revoquee_le is not None:
+        raise SessionExpiree("Session terminée (déconnexion ou révocation).")
+    if session.expire_le <= maintenant:
+        raise SessionExpiree("Session expirée (durée maximale atteinte).")
+    if session.vue_le + timedelta(minutes=politiques.session_idle_minutes) <= maintenant:
+        raise SessionExpiree("Session expirée après une période d'inactivité.")
+    compte = uow.comptes.par_id(session.compte_id)
+    organisme = uow.organismes.par_id(compte.organisme_id) if compte else None
+    if compte is None or organisme is None or compte.statut != StatutCompte.ACTIF.value:
+        raise SessionExpiree("Session terminée : le compte n'est plus actif.")
+    if organisme.statut != StatutOrganisme.ACTIF.value:
+        raise ErreurAuthentification("Organisme suspendu : contactez la Caisse des Dépôts.")
+    if maintenant - session.vue_le >= PRECISION_ACTIVITE:
+        session.vue_le = maintenant
+        uow.commit()
+    return Acteur(
+        compte_id=compte.id,  # type: ignore[arg-type]
+        identifiant=compte.identifiant,
+        organisme_id=organisme.id,  # type: ignore[arg-type]
+        organisme_siret=organisme.siret,
+        organisme_type=TypeOrganisme(organisme.type),
+        role=Role(compte.role),
+        session_id=session.id,  # type: ignore[arg-type]
+        session_expire_le=min(
+            session.expire_le, maintenant + timedelta(minutes=politiques.session_idle_minutes)
+        ),
+    )
+
+
+def deconnecter(uow: UniteDeTravail, acteur: Acteur, *, toutes: bool = False) -> int:
+    """End this session, or every session of the account; returns how many were ended."""
+    maintenant = uow.maintenant()
+    if toutes:
+        n = uow.sessions.revoquer_toutes(acteur.compte_id, maintenant)
+    else:
+        session = uow.session.get(SessionCompte, acteur.session_id)
+        n = 0
+        if session is not None and session.revoquee_le is None:
+            session.revoquee_le = maintenant
+            n = 1
+    uow.auditer(
+        "deconnexion",
+        acteur=acteur.identifiant,
+        organisme=acteur.organisme_siret,
+        cible=acteur.identifiant,
+        details={"sessions": n, "toutes": toutes},
+    )
+    uow.commit()
+    return n

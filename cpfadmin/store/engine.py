@@ -1,0 +1,83 @@
+"""Engines for the embedded SQLite file and for a shared PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
+
+from cpfadmin.domain.errors import DonneeInvalide
+
+BUSY_TIMEOUT_MS = 30_000
+LECTURE = "cpfadmin_lecture"
+
+
+def normaliser_url(url: str) -> str:
+    """``postgresql://`` and ``postgres://`` mean psycopg 3; SQLite stays as it is."""
+    for prefixe in ("postgresql://", "postgres://"):
+        if url.startswith(prefixe):
+            return "postgresql+psycopg://" + url[len(prefixe) :]
+    return url
+
+
+def masquer(url: str) -> str:
+    """The URL with its password hidden, for messages."""
+    try:
+        return make_url(normaliser_url(url)).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<URL invalide>"
+
+
+def fichier_sqlite(url: str) -> Path | None:
+    u = make_url(normaliser_url(url))
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def creer_moteur(url: str) -> Engine:
+    from sqlalchemy import create_engine
+
+    url = normaliser_url(url)
+    try:
+        u = make_url(url)
+    except ArgumentError:
+        raise DonneeInvalide(f"URL de base de données invalide : {masquer(url)}", champ="db") from None
+    backend = u.get_backend_name()
+    if backend == "sqlite":
+        moteur = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _configurer_sqlite(moteur)
+        return moteur
+    if backend == "postgresql":
+        if u.get_driver_name() != "psycopg":
+            raise DonneeInvalide(
+                "PostgreSQL s'utilise avec psycopg 3 : postgresql+psycopg://…", champ="db"
+            )
+        return create_engine(url, connect_args={"connect_timeout": 10}, pool_pre_ping=False)
+    raise DonneeInvalide(
+        f"Base non prise en charge : {backend} (SQLite ou PostgreSQL).", champ="db"
+    )
+
+
+def _configurer_sqlite(moteur: Engine) -> None:
+    @event.listens_for(moteur, "connect")
+    def _connexion(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself.
+        dbapi_connection.isolation_level = None
+        curseur = dbapi_connection.cursor()
+        curseur.execute("PRAGMA foreign_keys=ON")
+        curseur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        curseur.execute("PRAGMA journal_mode=WAL")
+        curseur.execute("PRAGMA synchronous=NORMAL")
+        curseur.close()
+
+    @event.listens_for(moteur, "begin")
+    def _debut(connexion):  # type: ignore[no-untyped-def]
+        # Writers take the write lock at BEGIN: two writers never both read then try to
+        # upgrade their lock (which SQLite answers with "database is locked" at once).
+        if connexion.get_execution_options().get(LECTURE):
+            connexion.exec_driver_sql("BEGIN")
+        else:
+            connexion.exec_driver_sql("BEGIN IMMEDIATE")

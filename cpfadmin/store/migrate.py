@@ -1,0 +1,75 @@
+"""Schema migrations (Alembic, shipped in the package) and the check every command makes that
+the store is at the schema this version of cpfadmin expects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
+
+from cpfadmin.domain.errors import BaseAMettreAJour, BaseNonInitialisee
+
+# The newest migration shipped with this version; a test checks it is Alembic's head.
+# Kept as a constant so that commands check the store without importing Alembic.
+REVISION_ATTENDUE = "0001"
+
+
+def _config(connexion):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", "cpfadmin.store:migrations")
+    cfg.attributes["connection"] = connexion
+    return cfg
+
+
+def tete_alembic() -> str:
+    from alembic.script import ScriptDirectory
+
+    cfg = _config(None)
+    return ScriptDirectory.from_config(cfg).get_current_head()  # type: ignore[return-value]
+
+
+def revision_courante(moteur: Engine) -> str | None:
+    with moteur.connect() as c:
+        if not inspect(c).has_table("alembic_version"):
+            return None
+        return c.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def mettre_a_jour(moteur: Engine, cible: str = "head") -> None:
+    from alembic import command
+
+    with moteur.begin() as connexion:
+        command.upgrade(_config(connexion), cible)
+
+
+@dataclass(frozen=True)
+class EtatSchema:
+    courante: str | None
+    attendue: str
+
+    @property
+    def a_jour(self) -> bool:
+        return self.courante == self.attendue
+
+
+def etat(moteur: Engine) -> EtatSchema:
+    return EtatSchema(courante=revision_courante(moteur), attendue=REVISION_ATTENDUE)
+
+
+def exiger_a_jour(moteur: Engine) -> None:
+    """Raise a one-line French error (exit 8) when the store is missing or not at head."""
+    courante = revision_courante(moteur)
+    if courante is None:
+        raise BaseNonInitialisee(
+            "Base non initialisée.",
+            suggestion="cpfadmin init (ou cpfadmin db upgrade pour une base existante)",
+        )
+    if courante != REVISION_ATTENDUE:
+        raise BaseAMettreAJour(
+            f"Le schéma de la base (révision {courante}) n'est pas celui attendu "
+            f"({REVISION_ATTENDUE}).",
+            suggestion="cpfadmin db upgrade",
+        )

@@ -1,0 +1,111 @@
+"""Queries, grouped by aggregate. Services ask these; they never build SQL themselves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from cpfadmin.domain.roles import TypeOrganisme
+from cpfadmin.store.models import (
+    AcceptationCgu,
+    Cgu,
+    Compte,
+    Organisme,
+    SessionCompte,
+    Unite,
+)
+
+
+class _Depot:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def ajouter(self, objet):  # type: ignore[no-untyped-def]
+        self.session.add(objet)
+        self.session.flush()
+        return objet
+
+
+class Organismes(_Depot):
+    def par_id(self, organisme_id: int) -> Organisme | None:
+        return self.session.get(Organisme, organisme_id)
+
+    def par_siret(self, siret: str) -> Organisme | None:
+        return self.session.exec(select(Organisme).where(Organisme.siret == siret)).first()
+
+    def cdc(self) -> Organisme | None:
+        return self.session.exec(
+            select(Organisme).where(Organisme.type == TypeOrganisme.CDC.value)
+        ).first()
+
+
+class Comptes(_Depot):
+    def par_identifiant(self, identifiant: str, *, verrouiller: bool = False) -> Compte | None:
+        requete = select(Compte).where(Compte.identifiant == identifiant)
+        if verrouiller:
+            requete = requete.with_for_update()
+        return self.session.exec(requete).first()
+
+    def par_id(self, compte_id: int) -> Compte | None:
+        return self.session.get(Compte, compte_id)
+
+    def identifiant_existe(self, identifiant: str) -> bool:
+        return (
+            self.session.exec(select(Compte.id).where(Compte.identifiant == identifiant)).first()
+            is not None
+        )
+
+    def historique(self, compte_id: int, n: int) -> list[str]:
+        from cpfadmin.store.models import HistoriqueMotDePasse as H
+
+        return list(
+            self.session.exec(
+                select(H.hache)
+                .where(H.compte_id == compte_id)
+                .order_by(col(H.cree_le).desc(), col(H.id).desc())
+                .limit(n)
+            )
+        )
+
+
+class Unites(_Depot):
+    def par_id(self, unite_id: int) -> Unite | None:
+        return self.session.get(Unite, unite_id)
+
+
+class Cgus(_Depot):
+    def courante(self) -> Cgu | None:
+        return self.session.exec(
+            select(Cgu).order_by(col(Cgu.publiee_le).desc(), col(Cgu.id).desc()).limit(1)
+        ).first()
+
+    def acceptation(self, compte_id: int, cgu_id: int) -> AcceptationCgu | None:
+        return self.session.exec(
+            select(AcceptationCgu).where(
+                AcceptationCgu.compte_id == compte_id, AcceptationCgu.cgu_id == cgu_id
+            )
+        ).first()
+
+
+class Sessions(_Depot):
+    def par_condensat(self, condensat: str) -> SessionCompte | None:
+        return self.session.exec(
+            select(SessionCompte).where(SessionCompte.jeton_condensat == condensat)
+        ).first()
+
+    def revoquer_toutes(
+        self, compte_id: int, maintenant: datetime, *, sauf: int | None = None
+    ) -> int:
+        requete = (
+            update(SessionCompte)
+            .where(
+                col(SessionCompte.compte_id) == compte_id,
+                col(SessionCompte.revoquee_le).is_(None),
+            )
+            .values(revoquee_le=maintenant)
+        )
+        if sauf is not None:
+            requete = requete.where(col(SessionCompte.id) != sauf)
+        return self.session.exec(requete).rowcount  # type: ignore[call-overload]

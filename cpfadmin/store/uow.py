@@ -1,0 +1,143 @@
+"""The unit of work: one transaction, rolled back unless told to commit. Audit events recorded
+during the work are chained and written at commit, inside the same transaction, so a change
+and its audit commit or roll back together."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session, select
+
+from cpfadmin.domain import audit
+from cpfadmin.domain.errors import StockageIndisponible
+from cpfadmin.store import repositories
+from cpfadmin.store.engine import LECTURE, masquer
+from cpfadmin.store.models import EvenementAudit, TeteAudit
+
+T = TypeVar("T")
+Horloge = Callable[[], datetime]
+
+
+def horloge_systeme() -> datetime:
+    return datetime.now(UTC)
+
+
+class ConcurrenceTransitoire(Exception):
+    """The store asked us to try again (SQLite busy, PostgreSQL serialization failure or
+    deadlock). Never reaches the user: ``executer`` retries."""
+
+
+def _est_transitoire(erreur: DBAPIError) -> bool:
+    message = str(erreur.orig).lower()
+    if "database is locked" in message or "database is busy" in message:
+        return True
+    code = getattr(erreur.orig, "sqlstate", None)
+    return code in ("40001", "40P01")  # serialization_failure, deadlock_detected
+
+
+class UniteDeTravail:
+    def __init__(self, moteur: Engine, horloge: Horloge = horloge_systeme, *, lecture: bool = False):
+        self.moteur = moteur
+        self.horloge = horloge
+        self.lecture = lecture
+        self._evenements: list[dict[str, Any]] = []
+
+    def __enter__(self) -> UniteDeTravail:
+        bind = self.moteur.execution_options(**{LECTURE: True}) if self.lecture else self.moteur
+        self.session = Session(bind, expire_on_commit=False, autoflush=True)
+        self.comptes = repositories.Comptes(self.session)
+        self.organismes = repositories.Organismes(self.session)
+        self.cgu = repositories.Cgus(self.session)
+        self.sessions = repositories.Sessions(self.session)
+        self.unites = repositories.Unites(self.session)
+        self._evenements = []
+        return self
+
+    def __exit__(self, type_, erreur, tb) -> None:
+        try:
+            self.session.rollback()
+            self.session.close()
+        except DBAPIError:
+            pass
+        if isinstance(erreur, DBAPIError):
+            if _est_transitoire(erreur):
+                raise ConcurrenceTransitoire(str(erreur.orig)) from erreur
+            if isinstance(erreur, OperationalError) or erreur.connection_invalidated:
+                raise StockageIndisponible(
+                    f"Base de données indisponible ({masquer(str(self.moteur.url))}) : "
+                    f"{str(erreur.orig).strip().splitlines()[0] if erreur.orig else erreur}"
+                ) from erreur
+
+    def maintenant(self) -> datetime:
+        return self.horloge()
+
+    def auditer(
+        self,
+        action: str,
+        *,
+        acteur: str | None = None,
+        organisme: str | None = None,
+        cible: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        details = details or {}
+        audit.verifier_details(details)
+        self._evenements.append(
+            {
+                "horodatage": self.maintenant().astimezone(UTC),
+                "action": action,
+                "acteur": acteur,
+                "organisme": organisme,
+                "cible": cible,
+                "details": details,
+            }
+        )
+
+    def _ecrire_audit(self) -> None:
+        # The head row is locked last, just before commit, so every writer takes its locks in
+        # the same order and the chain is extended by one transaction at a time.
+        tete = self.session.exec(
+            select(TeteAudit).where(TeteAudit.id == 1).with_for_update()
+        ).one()
+        seq, precedent = tete.seq, tete.condensat
+        for e in self._evenements:
+            seq += 1
+            condensat = audit.condensat_evenement(seq=seq, precedent=precedent, **e)
+            self.session.add(EvenementAudit(seq=seq, precedent=precedent, condensat=condensat, **e))
+            precedent = condensat
+        tete.seq, tete.condensat = seq, precedent
+        self._evenements = []
+
+    def commit(self) -> None:
+        if self._evenements:
+            self.session.flush()
+            self._ecrire_audit()
+        self.session.commit()
+
+
+def executer(
+    fabrique: Callable[[], UniteDeTravail],
+    travail: Callable[[UniteDeTravail], T],
+    *,
+    tentatives: int = 8,
+) -> T:
+    """Run ``travail`` in a fresh unit of work, again with back-off when the store reports a
+    transient conflict, so "database is locked" never reaches the user."""
+    for essai in range(tentatives):
+        try:
+            with fabrique() as uow:
+                return travail(uow)
+        except ConcurrenceTransitoire:
+            if essai == tentatives - 1:
+                break
+            time.sleep(min(2.0, 0.05 * 2**essai) * (0.5 + random.random()))
+    raise StockageIndisponible(
+        "Base de données occupée : l'opération n'a pas pu aboutir, réessayez."
+    )
