@@ -10,6 +10,7 @@ absent Secret Service never makes cpfadmin hang.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -192,13 +193,12 @@ class CoffreJetons:
         if etat.get("stockage") == FICHIER:
             self._supprimer_fichier(identifiant)
             return
-        try:
+        # Nothing to delete, or the keyring is gone: the session is revoked in the store anyway.
+        with contextlib.suppress(_TrousseauIndisponible):
             _avec_delai(
                 lambda: backend_utilisable()[0].delete_password(SERVICE, self._cle(identifiant)),
                 self.delai,
             )
-        except _TrousseauIndisponible:
-            pass  # nothing to delete, or the keyring is gone: the session is revoked anyway
 
     def _supprimer_fichier(self, identifiant: str) -> None:
         self._fichier_jeton(identifiant).unlink(missing_ok=True)

@@ -36,7 +36,9 @@ def lister(
     identifiant: Annotated[
         str | None, typer.Option(help="Événements dont ce compte est l'acteur ou la cible.")
     ] = None,
-    limit: Annotated[int, typer.Option(help="Nombre maximal d'événements (les plus récents).")] = 1000,
+    limit: Annotated[
+        int, typer.Option(help="Nombre maximal d'événements (les plus récents).")
+    ] = 1000,
 ) -> None:
     """Lister les événements d'audit (opérateurs : tous ; administrateurs : leur organisme).
 

@@ -38,5 +38,17 @@ def demander_secret(texte: str, *, confirmer: bool = False, option: str | None =
     )
 
 
+OUI = ("o", "oui", "y", "yes")
+NON = ("", "n", "non", "no")
+
+
 def confirmer(texte: str) -> bool:
-    return typer.confirm(texte, default=False, err=True)
+    """A French yes/no question; no by default."""
+    while True:
+        reponse = typer.prompt(f"{texte} [o/N]", default="", show_default=False, err=True)
+        reponse = reponse.strip().lower()
+        if reponse in OUI:
+            return True
+        if reponse in NON:
+            return False
+        typer.echo("Répondez « o » (oui) ou « n » (non).", err=True)

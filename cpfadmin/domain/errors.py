@@ -52,15 +52,11 @@ class CompteVerrouille(ErreurAuthentification):
 
 
 class MotDePasseTemporaireExpire(ErreurAuthentification):
-    message = (
-        "Mot de passe temporaire expiré : demandez un renouvellement à votre administrateur."
-    )
+    message = "Mot de passe temporaire expiré : demandez un renouvellement à votre administrateur."
 
 
 class CguNonAcceptees(ErreurAuthentification):
-    message = (
-        "Conditions générales d'utilisation non acceptées : aucune session n'a été ouverte."
-    )
+    message = "Conditions générales d'utilisation non acceptées : aucune session n'a été ouverte."
 
 
 # --- forbidden (exit 4) ---------------------------------------------------------------------

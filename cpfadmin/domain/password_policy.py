@@ -146,7 +146,11 @@ def verifier(
                 )
     alphanum = "".join(c for c in replie if c.isalnum())
     sans_chiffres_finaux = alphanum.rstrip("0123456789")
-    if replie in mots_courants or alphanum in mots_courants or sans_chiffres_finaux in mots_courants:
+    if (
+        replie in mots_courants
+        or alphanum in mots_courants
+        or sans_chiffres_finaux in mots_courants
+    ):
         raise MotDePasseNonConforme(
             "courant", "Ce mot de passe est trop courant : choisissez-en un autre."
         )

@@ -31,9 +31,7 @@ def texte(valeur: str | None, champ: str, *, longueur_max: int = LONGUEUR_MAX_NO
             f"{champ} : {longueur_max} caractères au plus ({len(valeur)} saisis).", champ=champ
         )
     if valeur[0] in "=+-@|%":
-        raise DonneeInvalide(
-            f"{champ} : ne peut pas commencer par « {valeur[0]} ».", champ=champ
-        )
+        raise DonneeInvalide(f"{champ} : ne peut pas commencer par « {valeur[0]} ».", champ=champ)
     return valeur
 
 

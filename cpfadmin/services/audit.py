@@ -95,8 +95,15 @@ def verifier(uow: UniteDeTravail, acteur: Acteur, *, lot: int = 5000) -> Resulta
                 return
             for e in paquet:
                 yield audit.Maillon(
-                    e.seq, e.horodatage, e.action, e.acteur, e.organisme, e.cible,
-                    e.details, e.precedent, e.condensat,
+                    e.seq,
+                    e.horodatage,
+                    e.action,
+                    e.acteur,
+                    e.organisme,
+                    e.cible,
+                    e.details,
+                    e.precedent,
+                    e.condensat,
                 )
             dernier = paquet[-1].seq
             uow.session.expunge_all()

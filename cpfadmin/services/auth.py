@@ -116,7 +116,9 @@ def commencer_connexion(
 
     if compte is None or _est_verrouille(compte, maintenant):
         # Verify against a dummy hash so the answer takes as long as for a wrong password.
-        credentials.verifier_mot_de_passe(mot_de_passe, credentials.hachage_factice(politiques.bcrypt_cost))
+        credentials.verifier_mot_de_passe(
+            mot_de_passe, credentials.hachage_factice(politiques.bcrypt_cost)
+        )
         if compte is None:
             _echec(uow, None, identifiant, "identifiant_inconnu")
         else:
@@ -145,7 +147,10 @@ def commencer_connexion(
         empreinte = compte.mot_de_passe_hache
         politique = _politique(compte, politiques)
         change_le = compte.mot_de_passe_change_le or compte.cree_le
-        if politique.expiration_jours and change_le + timedelta(days=politique.expiration_jours) <= maintenant:
+        if (
+            politique.expiration_jours
+            and change_le + timedelta(days=politique.expiration_jours) <= maintenant
+        ):
             changement = "expire"
         elif credentials.doit_rehacher(empreinte, politiques.bcrypt_cost):
             compte.mot_de_passe_hache = credentials.hacher_mot_de_passe(
@@ -168,7 +173,9 @@ def commencer_connexion(
             acteur=compte.identifiant,
             organisme=organisme.siret,
             cible=compte.identifiant,
-            details={"motif": "compte_inactif" if compte.statut != "actif" else "organisme_suspendu"},
+            details={
+                "motif": "compte_inactif" if compte.statut != "actif" else "organisme_suspendu"
+            },
         )
         uow.commit()
         raise ErreurAuthentification(
@@ -267,7 +274,11 @@ def terminer_connexion(
     maintenant = uow.maintenant()
     compte = uow.comptes.par_identifiant(defi.identifiant, verrouiller=True)
     actuelle = (
-        (compte.temporaire_condensat if defi.changement_requis == "temporaire" else compte.mot_de_passe_hache)
+        (
+            compte.temporaire_condensat
+            if defi.changement_requis == "temporaire"
+            else compte.mot_de_passe_hache
+        )
         if compte
         else None
     )

@@ -56,7 +56,9 @@ def initialiser(
     compte, temporaire = creer_compte(
         uow, organisme, donnees, Role.ADMINISTRATEUR_PRINCIPAL, politiques
     )
-    uow.cgu.ajouter(Cgu(version=VERSION_CGU_INITIALE, texte=texte_cgu_initial(), publiee_le=maintenant))
+    uow.cgu.ajouter(
+        Cgu(version=VERSION_CGU_INITIALE, texte=texte_cgu_initial(), publiee_le=maintenant)
+    )
     uow.auditer(
         "initialisation",
         acteur=None,

@@ -82,7 +82,9 @@ def attribuer_mot_de_passe_temporaire(
     ``temporary_password_days``; it unlocks the account."""
     temporaire = credentials.generer_mot_de_passe_temporaire()
     compte.temporaire_condensat = credentials.condenser_temporaire(temporaire)
-    compte.temporaire_expire_le = uow.maintenant() + timedelta(days=politiques.temporary_password_days)
+    compte.temporaire_expire_le = uow.maintenant() + timedelta(
+        days=politiques.temporary_password_days
+    )
     compte.echecs_consecutifs = 0
     compte.verrouille_jusqua = None
     return temporaire

@@ -44,7 +44,9 @@ def creer_moteur(url: str) -> Engine:
     try:
         u = make_url(url)
     except ArgumentError:
-        raise DonneeInvalide(f"URL de base de données invalide : {masquer(url)}", champ="db") from None
+        raise DonneeInvalide(
+            f"URL de base de données invalide : {masquer(url)}", champ="db"
+        ) from None
     backend = u.get_backend_name()
     if backend == "sqlite":
         moteur = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})

@@ -163,7 +163,9 @@ class Message(SQLModel, table=True):
     """Outbox: an e-mail queued in the transaction of the change that causes it."""
 
     __tablename__ = "message"
-    __table_args__ = (Index("ix_message_statut_prochaine_tentative", "statut", "prochaine_tentative_le"),)
+    __table_args__ = (
+        Index("ix_message_statut_prochaine_tentative", "statut", "prochaine_tentative_le"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     compte_id: int | None = Field(default=None, foreign_key="compte.id", index=True)

@@ -4,12 +4,12 @@ and its audit commit or roll back together."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
-
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -43,7 +43,9 @@ def _est_transitoire(erreur: DBAPIError) -> bool:
 
 
 class UniteDeTravail:
-    def __init__(self, moteur: Engine, horloge: Horloge = horloge_systeme, *, lecture: bool = False):
+    def __init__(
+        self, moteur: Engine, horloge: Horloge = horloge_systeme, *, lecture: bool = False
+    ):
         self.moteur = moteur
         self.horloge = horloge
         self.lecture = lecture
@@ -61,11 +63,10 @@ class UniteDeTravail:
         return self
 
     def __exit__(self, type_, erreur, tb) -> None:
-        try:
-            self.session.rollback()
+        # close() rolls back whatever was not committed; unlike rollback() it leaves the
+        # loaded objects readable (detached) for the caller.
+        with contextlib.suppress(DBAPIError):
             self.session.close()
-        except DBAPIError:
-            pass
         if isinstance(erreur, DBAPIError):
             if _est_transitoire(erreur):
                 raise ConcurrenceTransitoire(str(erreur.orig)) from erreur
@@ -103,9 +104,7 @@ class UniteDeTravail:
     def _ecrire_audit(self) -> None:
         # The head row is locked last, just before commit, so every writer takes its locks in
         # the same order and the chain is extended by one transaction at a time.
-        tete = self.session.exec(
-            select(TeteAudit).where(TeteAudit.id == 1).with_for_update()
-        ).one()
+        tete = self.session.exec(select(TeteAudit).where(TeteAudit.id == 1).with_for_update()).one()
         seq, precedent = tete.seq, tete.condensat
         for e in self._evenements:
             seq += 1

@@ -1,0 +1,50 @@
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import json_de
+
+
+def test_db_upgrade_creates_the_schema_then_status_says_up_to_date(cli):
+    r = cli("-o", "json", "db", "upgrade")
+    assert r.exit_code == 0, r.stderr
+    assert json_de(r)["a_jour"] is True
+    r = cli("-o", "json", "db", "status")
+    assert json_de(r)["a_jour"] is True
+    assert json_de(r)["revision_courante"] == json_de(r)["revision_attendue"]
+
+
+def test_db_upgrade_is_idempotent(cli):
+    assert cli("db", "upgrade").exit_code == 0
+    assert cli("db", "upgrade").exit_code == 0
+
+
+def test_a_store_behind_head_is_reported_with_exit_8_and_the_command_to_run(
+    cli, operateur, url_base
+):
+    moteur = create_engine(url_base.replace("postgresql://", "postgresql+psycopg://"))
+    with moteur.begin() as c:
+        c.execute(text("UPDATE alembic_version SET version_num = '0000'"))
+    moteur.dispose()
+    r = cli("me")
+    assert r.exit_code == 8
+    assert "cpfadmin db upgrade" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_an_upgraded_empty_store_is_not_initialised_yet(cli):
+    assert cli("db", "upgrade").exit_code == 0
+    r = cli("me")
+    assert r.exit_code == 3  # the store is fine; nobody is logged in
+
+
+@pytest.mark.sqlite_only
+def test_status_of_a_missing_store_exits_8(cli):
+    r = cli("db", "status")
+    assert r.exit_code == 8
+    assert "Aucune base" in r.stderr
+
+
+def test_unsupported_database_url_is_invalid_input(cli):
+    r = cli("--db", "mysql://x@y/z", "me")
+    assert r.exit_code == 7
+    assert "non prise en charge" in r.stderr

@@ -1,0 +1,246 @@
+"""Every test runs in its own home: ``CPFADMIN_HOME``, ``HOME`` and the XDG directories point
+into a temporary directory, and the keyring is an in-memory backend, so no test reads or
+writes the developer's files or keyring.
+
+Store-dependent tests run on the embedded SQLite file by default, and on PostgreSQL when
+``CPFADMIN_TEST_BACKEND=postgresql`` and ``CPFADMIN_TEST_POSTGRES_URL`` (a URL of a server
+where databases may be created) are set: each test then gets a database of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import keyring
+import pytest
+
+from tests.support.keyrings import MemoryKeyring
+
+RACINE = Path(__file__).resolve().parent.parent
+BACKEND = os.environ.get("CPFADMIN_TEST_BACKEND", "sqlite")
+URL_POSTGRES = os.environ.get("CPFADMIN_TEST_POSTGRES_URL")
+EN_CI = os.environ.get("CI", "").lower() == "true"
+MOT_DE_PASSE_ADMIN = "Phrase-De-Passe-Solide-2026!"
+MOT_DE_PASSE_GESTIONNAIRE = "Solide-Gest-2026!"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: only meaningful on the embedded SQLite store")
+    if BACKEND == "postgresql" and not URL_POSTGRES:
+        raise pytest.UsageError(
+            "CPFADMIN_TEST_BACKEND=postgresql demande CPFADMIN_TEST_POSTGRES_URL."
+        )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if BACKEND != "postgresql":
+        return
+    saut = pytest.mark.skip(reason="test propre au stockage SQLite embarqué")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(saut)
+
+
+def exiger(condition: bool, raison: str) -> None:
+    """Skip on a developer's machine when a real component is missing; fail in CI, where the
+    run must provide it."""
+    if not condition:
+        if EN_CI:
+            pytest.fail(f"CI doit fournir ce composant : {raison}")
+        pytest.skip(raison)
+
+
+@pytest.fixture(autouse=True)
+def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    maison = tmp_path / "home"
+    for variable, sous_dossier in (
+        ("HOME", ""),
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_STATE_HOME", ".local/state"),
+    ):
+        chemin = maison / sous_dossier
+        chemin.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(variable, str(chemin))
+    cpf = tmp_path / "cpfadmin"
+    cpf.mkdir()
+    monkeypatch.setenv("CPFADMIN_HOME", str(cpf))
+    for variable in (
+        "CPFADMIN_TOKEN",
+        "CPFADMIN_DATABASE_URL",
+        "CPFADMIN_PROFILE",
+        "CPFADMIN_DEBUG",
+    ):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.keyrings.FileKeyring")
+    monkeypatch.setenv("CPFADMIN_TEST_KEYRING_FILE", str(tmp_path / "keyring.json"))
+    monkeypatch.setenv("PYTHONPATH", str(RACINE))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    # bcrypt at cost 4 keeps the suite fast; the default cost (12) has tests of its own.
+    (cpf / "config.toml").write_text(
+        "[profiles.default.policy]\nbcrypt_cost = 4\n", encoding="utf-8"
+    )
+    precedent = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield cpf
+    keyring.set_keyring(precedent)
+
+
+def _creer_base_postgres() -> tuple[str, str]:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    assert URL_POSTGRES
+    nom = f"cpf_test_{uuid.uuid4().hex[:12]}"
+    admin = make_url(URL_POSTGRES.replace("postgresql+psycopg://", "postgresql://"))
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{nom}"')
+    return nom, admin.set(database=nom).render_as_string(hide_password=False)
+
+
+def _supprimer_base_postgres(nom: str) -> None:
+    import psycopg
+
+    assert URL_POSTGRES
+    with psycopg.connect(
+        URL_POSTGRES.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+    ) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)')
+
+
+@pytest.fixture
+def url_base(isolation: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The store of this test: the embedded default, or a fresh PostgreSQL database (then also
+    exported as ``CPFADMIN_DATABASE_URL`` so the CLI uses it)."""
+    if BACKEND == "postgresql":
+        nom, url = _creer_base_postgres()
+        monkeypatch.setenv("CPFADMIN_DATABASE_URL", url)
+        try:
+            yield url
+        finally:
+            from sqlalchemy.engine import Engine  # noqa: F401 - engines are disposed by GC
+
+            _supprimer_base_postgres(nom)
+    else:
+        yield f"sqlite:///{isolation / 'data' / 'cpfadmin.db'}"
+
+
+@pytest.fixture
+def base_postgres(isolation: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh PostgreSQL database, whatever the backend of the run."""
+    exiger(URL_POSTGRES is not None, "pas de PostgreSQL (CPFADMIN_TEST_POSTGRES_URL absente)")
+    nom, url = _creer_base_postgres()
+    try:
+        yield url
+    finally:
+        _supprimer_base_postgres(nom)
+
+
+class Horloge:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.instant = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.instant
+
+    def avancer(self, **duree: float) -> None:
+        self.instant += timedelta(**duree)
+
+
+@pytest.fixture
+def horloge() -> Horloge:
+    return Horloge()
+
+
+@pytest.fixture
+def politiques():  # type: ignore[no-untyped-def]
+    from cpfadmin.config import Politiques
+
+    return Politiques(bcrypt_cost=4)
+
+
+@pytest.fixture
+def moteur(url_base: str):  # type: ignore[no-untyped-def]
+    from cpfadmin.store.engine import creer_moteur
+    from cpfadmin.store.migrate import mettre_a_jour
+
+    if url_base.startswith("sqlite"):
+        Path(url_base.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    m = creer_moteur(url_base)
+    mettre_a_jour(m)
+    yield m
+    m.dispose()
+
+
+@pytest.fixture
+def uow(moteur, horloge):  # type: ignore[no-untyped-def]
+    """A factory of units of work on the test store, with the test clock."""
+    from cpfadmin.store.uow import UniteDeTravail
+
+    return lambda lecture=False: UniteDeTravail(moteur, horloge, lecture=lecture)
+
+
+# --- CLI helpers -------------------------------------------------------------------------------
+@pytest.fixture
+def cli(url_base: str):  # type: ignore[no-untyped-def]
+    """Run cpfadmin in-process: ``cli("me", "-o", "json")`` → typer's Result (exit_code, stdout,
+    stderr). Global options go first, as on the command line."""
+    from typer.testing import CliRunner
+
+    from cpfadmin.cli.main import app
+
+    runner = CliRunner()
+
+    def lancer(*args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, list(args), input=input, env=env)
+
+    return lancer
+
+
+def json_de(resultat) -> object:  # type: ignore[no-untyped-def]
+    return json.loads(resultat.stdout)
+
+
+@pytest.fixture
+def initialise(cli):  # type: ignore[no-untyped-def]
+    """An initialised store: returns the first operator's identifiant and temporary password."""
+    r = cli(
+        "-o",
+        "json",
+        "init",
+        "--nom",
+        "Martin",
+        "--prenom",
+        "Alice",
+        "--email",
+        "alice.martin@caissedesdepots.fr",
+        "--telephone-mobile",
+        "06 12 34 56 78",
+    )
+    assert r.exit_code == 0, r.stderr
+    donnees = json.loads(r.stdout)
+    return donnees["identifiant"], donnees["mot_de_passe_temporaire"]
+
+
+@pytest.fixture
+def operateur(cli, initialise):  # type: ignore[no-untyped-def]
+    """The first operator, logged in (first login done): returns its identifiant."""
+    identifiant, temporaire = initialise
+    r = cli(
+        "login",
+        identifiant,
+        "--password-stdin",
+        "--accept-cgu",
+        input=f"{temporaire}\n{MOT_DE_PASSE_ADMIN}\n",
+    )
+    assert r.exit_code == 0, r.stderr
+    return identifiant

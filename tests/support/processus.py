@@ -1,0 +1,129 @@
+"""Running cpfadmin as a real process, as a script or a CI job would: a new interpreter, the
+test's environment (``os.environ``, already isolated by the autouse fixture), and stdin from a
+pipe, so the process never has a terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DELAI_PAR_DEFAUT = 60.0
+
+
+@dataclass(frozen=True, repr=False)
+class Resultat:
+    args: tuple[str, ...]
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+    @property
+    def lignes_erreur(self) -> list[str]:
+        return [ligne for ligne in self.stderr.splitlines() if ligne.strip()]
+
+    def __repr__(self) -> str:  # what an assertion message shows
+        return (
+            f"cpfadmin {' '.join(self.args)} → {self.code}\n"
+            f"--- stdout ---\n{self.stdout}\n--- stderr ---\n{self.stderr}"
+        )
+
+
+def environnement(surcharges: Mapping[str, str | None] | None = None) -> dict[str, str]:
+    """The test's environment with ``surcharges`` applied (``None`` removes a variable)."""
+    env = dict(os.environ)
+    for cle, valeur in (surcharges or {}).items():
+        if valeur is None:
+            env.pop(cle, None)
+        else:
+            env[cle] = valeur
+    return env
+
+
+def commande(*args: str) -> list[str]:
+    return [sys.executable, "-m", "cpfadmin", *args]
+
+
+def cpfadmin(
+    *args: str,
+    entree: str = "",
+    env: Mapping[str, str | None] | None = None,
+    delai: float = DELAI_PAR_DEFAUT,
+) -> Resultat:
+    """Run ``cpfadmin ARGS`` to completion, ``entree`` on its stdin (a pipe, never a TTY)."""
+    fini = subprocess.run(
+        commande(*args),
+        input=entree,
+        capture_output=True,
+        text=True,
+        env=environnement(env),
+        timeout=delai,
+        check=False,
+    )
+    return Resultat(tuple(args), fini.returncode, fini.stdout, fini.stderr)
+
+
+def lancer(*args: str, env: Mapping[str, str | None] | None = None) -> subprocess.Popen[str]:
+    """Start ``cpfadmin ARGS`` without waiting; write to its stdin with ``communicate``."""
+    return subprocess.Popen(
+        commande(*args),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environnement(env),
+    )
+
+
+# --- the README story's steps -----------------------------------------------------------------
+OPERATEUR = (
+    "--nom", "Martin", "--prenom", "Alice",
+    "--email", "alice.martin@caissedesdepots.fr", "--telephone-mobile", "06 12 34 56 78",
+)  # fmt: skip
+
+
+def initialiser(env: Mapping[str, str | None] | None = None) -> tuple[str, str]:
+    """``cpfadmin -o json init``: the first operator's identifiant and temporary password."""
+    r = cpfadmin("-o", "json", "init", *OPERATEUR, env=env)
+    assert r.code == 0, r
+    donnees = r.json()
+    return donnees["identifiant"], donnees["mot_de_passe_temporaire"]
+
+
+def premiere_connexion(
+    identifiant: str,
+    temporaire: str,
+    nouveau: str,
+    env: Mapping[str, str | None] | None = None,
+) -> Resultat:
+    r = cpfadmin(
+        "login", identifiant, "--password-stdin", "--accept-cgu",
+        entree=f"{temporaire}\n{nouveau}\n", env=env,
+    )  # fmt: skip
+    assert r.code == 0, r
+    return r
+
+
+def connexion(
+    identifiant: str, mot_de_passe: str, env: Mapping[str, str | None] | None = None
+) -> Resultat:
+    r = cpfadmin("login", identifiant, "--password-stdin", entree=f"{mot_de_passe}\n", env=env)
+    assert r.code == 0, r
+    return r
+
+
+def sans_trace(r: Resultat) -> None:
+    """A failure is one French line on stderr, never a Python traceback."""
+    assert "Traceback" not in r.stderr, r
+
+
+def dossier_donnees() -> Path:
+    return Path(os.environ["CPFADMIN_HOME"]) / "data"
