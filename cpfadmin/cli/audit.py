@@ -9,7 +9,10 @@ import typer
 
 from cpfadmin.cli.context import contexte
 
-app = typer.Typer(help="Journal d'audit chaîné.", no_args_is_help=True)
+app = typer.Typer(
+    help="Journal d'audit chaîné.\n\nExemple : cpfadmin audit list --action connexion_echec",
+    no_args_is_help=True,
+)
 
 
 def _date(valeur: str | None) -> datetime | None:

@@ -6,7 +6,10 @@ import typer
 
 from cpfadmin.cli.context import contexte
 
-app = typer.Typer(help="Migrations du schéma de la base.", no_args_is_help=True)
+app = typer.Typer(
+    help="Migrations du schéma de la base.\n\nExemple : cpfadmin db status",
+    no_args_is_help=True,
+)
 
 
 @app.command("upgrade")

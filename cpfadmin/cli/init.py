@@ -23,7 +23,7 @@ def init(
     Refuse (code 6) une base déjà initialisée.
 
     Exemple : cpfadmin init --nom Martin --prenom Alice --email alice.martin@caissedesdepots.fr
-    --telephone-mobile 06 12 34 56 78
+    --telephone-mobile 0612345678
     """
     from cpfadmin.domain.errors import DonneeInvalide
     from cpfadmin.services.bootstrap import initialiser

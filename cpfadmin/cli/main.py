@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -103,13 +104,18 @@ class GroupeCpf(TyperGroup):
 app = typer.Typer(
     cls=GroupeCpf,
     name="cpfadmin",
-    help="Administration des inscriptions et habilitations du portail gestionnaire SI CPF.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode="rich",
 )
+
+
+class FormatSortie(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
 
 
 def _version(valeur: bool) -> None:
@@ -134,9 +140,9 @@ def principal(
         ),
     ] = None,
     output: Annotated[
-        str,
-        typer.Option("-o", "--output", help="Format de sortie : table, json ou csv."),
-    ] = "table",
+        FormatSortie,
+        typer.Option("-o", "--output", help="Format de sortie des résultats."),
+    ] = FormatSortie.TABLE,
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Ne jamais rien demander (scripts, CI).")
     ] = False,
@@ -150,15 +156,14 @@ def principal(
 ) -> None:
     """Administration des inscriptions et habilitations du portail gestionnaire SI CPF.
 
-    Exemple : cpfadmin init --nom Martin --prenom Alice --email alice.martin@caissedesdepots.fr
-    --telephone-mobile 0612345678
+    Commencez par « cpfadmin init » (une fois), puis « cpfadmin login IDENTIFIANT ».
+
+    Exemple : cpfadmin -o json me
     """
-    if output not in ("table", "json", "csv"):
-        raise typer.BadParameter("table, json ou csv attendu.", param_hint="'-o' / '--output'")
     reinitialiser(
         profil_nom=profile,
         url_base=db_url,
-        sortie=output,
+        sortie=output.value,
         sans_saisie=no_input,
         debug=debug or contexte().debug,
     )

@@ -6,7 +6,7 @@ import typer
 
 from cpfadmin.cli.context import contexte
 
-app = typer.Typer(help="Mes données personnelles et mon menu.", invoke_without_command=True)
+app = typer.Typer(invoke_without_command=True)
 
 COLONNES = [
     ("identifiant", "Identifiant"),
@@ -32,9 +32,9 @@ COLONNES = [
 
 @app.callback()
 def me(ctx_typer: typer.Context) -> None:
-    """Afficher votre compte : organisme, rôle, unité, niveau, session et menu.
+    """Mes données personnelles : compte, organisme, rôle, unité, niveau, session et menu.
 
-    Exemple : cpfadmin me -o json   (ou : cpfadmin -o json me)
+    Exemple : cpfadmin -o json me
     """
     if ctx_typer.invoked_subcommand is not None:
         return
