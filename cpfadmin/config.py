@@ -95,17 +95,38 @@ def _lire_toml(fichier: Path) -> dict[str, Any]:
         raise DonneeInvalide(f"Fichier de configuration illisible ({fichier}) : {e}") from None
 
 
-def _section(cls: type, valeurs: dict[str, Any], origine: str) -> Any:
+def _table(valeur: Any, origine: str) -> dict[str, Any]:
+    if not isinstance(valeur, dict):
+        raise DonneeInvalide(f"Configuration invalide : {origine} doit être une table TOML.")
+    return valeur
+
+
+def _verifier_type(cls: type, cle: str, valeur: Any, origine: str) -> None:
+    defaut = cls.__dataclass_fields__[cle].default
+    attendu: tuple[type, ...]
+    if isinstance(defaut, bool):
+        attendu, nom = (bool,), "un booléen"
+    elif isinstance(defaut, int):
+        attendu, nom = (int,), "un nombre entier"
+    elif isinstance(defaut, float):
+        attendu, nom = (int, float), "un nombre"
+    else:
+        attendu, nom = (str,), "une chaîne de caractères"
+    if (isinstance(valeur, bool) and bool not in attendu) or not isinstance(valeur, attendu):
+        raise DonneeInvalide(f"Configuration invalide dans {origine} : « {cle} » attend {nom}.")
+
+
+def _section(cls: type, valeurs: Any, origine: str) -> Any:
+    valeurs = _table(valeurs, origine)
     connus = set(cls.__dataclass_fields__)
     inconnus = set(valeurs) - connus
     if inconnus:
         raise DonneeInvalide(
             f"Configuration : clé(s) inconnue(s) dans {origine} : {', '.join(sorted(inconnus))}."
         )
-    try:
-        return cls(**valeurs)
-    except TypeError as e:  # pragma: no cover - defensive
-        raise DonneeInvalide(f"Configuration invalide dans {origine} : {e}") from None
+    for cle, valeur in valeurs.items():
+        _verifier_type(cls, cle, valeur, origine)
+    return cls(**valeurs)
 
 
 def url_sqlite_par_defaut(c: Chemins, profil: str) -> str:
@@ -118,9 +139,18 @@ def charger_profil(nom: str | None = None, url_base: str | None = None) -> Profi
     file, else ``default``; ``--db``/``CPFADMIN_DATABASE_URL`` override its database."""
     c = chemins()
     donnees = _lire_toml(c.fichier_configuration)
-    nom = nom or donnees.get("default_profile") or PROFIL_DEFAUT
-    profils = donnees.get("profiles", {})
-    section = dict(profils.get(nom, {}))
+    inconnues = set(donnees) - {"default_profile", "profiles"}
+    if inconnues:
+        raise DonneeInvalide(
+            f"Configuration : clé(s) inconnue(s) dans {c.fichier_configuration} : "
+            f"{', '.join(sorted(inconnues))} (attendu : default_profile, [profiles.NOM])."
+        )
+    defaut = donnees.get("default_profile")
+    if defaut is not None and not isinstance(defaut, str):
+        raise DonneeInvalide("Configuration invalide : default_profile attend un nom de profil.")
+    nom = nom or defaut or PROFIL_DEFAUT
+    profils = _table(donnees.get("profiles", {}), "[profiles]")
+    section = dict(_table(profils.get(nom, {}), f"[profiles.{nom}]"))
     if nom != PROFIL_DEFAUT and nom not in profils:
         raise DonneeInvalide(
             f"Profil inconnu : « {nom} » (absent de {c.fichier_configuration}).", champ="profile"
@@ -129,6 +159,10 @@ def charger_profil(nom: str | None = None, url_base: str | None = None) -> Profi
     politiques = _section(Politiques, section.pop("policy", {}), f"{origine}.policy")
     courrier = _section(Courrier, section.pop("mail", {}), f"{origine}.mail")
     url_profil = section.pop("database_url", None)
+    if url_profil is not None and not isinstance(url_profil, str):
+        raise DonneeInvalide(
+            f"Configuration invalide dans {origine} : database_url attend une URL."
+        )
     if section:
         raise DonneeInvalide(
             f"Configuration : clé(s) inconnue(s) dans {origine} : {', '.join(sorted(section))}."

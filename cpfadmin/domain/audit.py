@@ -17,11 +17,19 @@ CLES_INTERDITES = ("mot_de_passe", "password", "secret", "jeton", "token", "temp
 
 
 def verifier_details(details: Mapping[str, Any]) -> None:
+    """Refuse secret-like keys anywhere in the details, nested mappings and lists included."""
     for cle, valeur in details.items():
-        if any(interdit in cle.lower() for interdit in CLES_INTERDITES):
+        if any(interdit in str(cle).lower() for interdit in CLES_INTERDITES):
             raise ValueError(f"L'audit ne doit pas recevoir de secret (clé « {cle} »).")
-        if isinstance(valeur, Mapping):
-            verifier_details(valeur)
+        _verifier_valeur(valeur)
+
+
+def _verifier_valeur(valeur: Any) -> None:
+    if isinstance(valeur, Mapping):
+        verifier_details(valeur)
+    elif isinstance(valeur, (list, tuple, set, frozenset)):
+        for element in valeur:
+            _verifier_valeur(element)
 
 
 def condensat_evenement(

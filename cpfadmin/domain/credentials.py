@@ -14,6 +14,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from functools import lru_cache
 
 SCHEMA_BCRYPT = "bcrypt-sha256"
@@ -26,7 +27,9 @@ GROUPES_TEMPORAIRE, TAILLE_GROUPE = 4, 5
 
 
 def _prehash(mot_de_passe: str, sel: bytes) -> bytes:
-    condensat = hmac.new(sel, mot_de_passe.encode("utf-8"), hashlib.sha256).digest()
+    # NFKC: "é" typed composed or decomposed is the same password (NIST SP 800-63B).
+    normalise = unicodedata.normalize("NFKC", mot_de_passe)
+    condensat = hmac.new(sel, normalise.encode("utf-8"), hashlib.sha256).digest()
     return base64.b64encode(condensat)  # 44 bytes: below bcrypt's 72-byte limit
 
 
@@ -43,16 +46,22 @@ def verifier_mot_de_passe(mot_de_passe: str, stocke: str) -> bool:
     schema, _, valeur = stocke.partition("$")
     if schema != SCHEMA_BCRYPT:
         return False
-    hache = valeur.encode("ascii")
-    sel = hache[:29]  # "$2b$12$" + 22 characters of salt
-    return bcrypt.checkpw(_prehash(mot_de_passe, sel), hache)
+    try:
+        hache = valeur.encode("ascii")
+        sel = hache[:29]  # "$2b$12$" + 22 characters of salt
+        return bcrypt.checkpw(_prehash(mot_de_passe, sel), hache)
+    except ValueError:  # a corrupted stored value verifies nothing
+        return False
 
 
 def cout_du_hachage(stocke: str) -> int | None:
     schema, _, valeur = stocke.partition("$")
     if schema != SCHEMA_BCRYPT:
         return None
-    return int(valeur.split("$")[2])
+    try:
+        return int(valeur.split("$")[2])
+    except (IndexError, ValueError):
+        return None
 
 
 def doit_rehacher(stocke: str, cout: int) -> bool:
@@ -94,10 +103,12 @@ def verifier_temporaire(saisie: str, stocke: str) -> bool:
     if schema != SCHEMA_TEMPORAIRE:
         return False
     sel_hex, _, attendu = reste.partition("$")
-    calcule = hmac.new(
-        bytes.fromhex(sel_hex), _forme_canonique_temporaire(saisie).encode(), hashlib.sha256
-    ).hexdigest()
-    return hmac.compare_digest(calcule, attendu)
+    try:
+        sel = bytes.fromhex(sel_hex)
+    except ValueError:
+        return False
+    calcule = hmac.new(sel, _forme_canonique_temporaire(saisie).encode(), hashlib.sha256)
+    return hmac.compare_digest(calcule.hexdigest(), attendu)
 
 
 PREFIXE_JETON = "cpf_"

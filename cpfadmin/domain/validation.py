@@ -24,8 +24,9 @@ def texte(valeur: str | None, champ: str, *, longueur_max: int = LONGUEUR_MAX_NO
     characters, no leading formula character (CSV injection), bounded length."""
     if valeur is None or not valeur.strip():
         raise DonneeInvalide(f"{champ} : valeur obligatoire.", champ=champ)
+    # Control characters (tabs and line breaks included) are refused, not turned into spaces.
+    _sans_controle(valeur.strip(" "), champ)
     valeur = unicodedata.normalize("NFC", " ".join(valeur.split()))
-    _sans_controle(valeur, champ)
     if len(valeur) > longueur_max:
         raise DonneeInvalide(
             f"{champ} : {longueur_max} caractères au plus ({len(valeur)} saisis).", champ=champ
@@ -62,7 +63,7 @@ def email(valeur: str | None) -> str:
     if len(brut) > LONGUEUR_MAX_EMAIL:
         raise DonneeInvalide(f"e-mail : {LONGUEUR_MAX_EMAIL} caractères au plus.", champ="email")
     try:
-        resultat = validate_email(brut, check_deliverability=False)
+        resultat = validate_email(brut, check_deliverability=False, strict=True)
     except EmailNotValidError:
         raise DonneeInvalide(f"Adresse e-mail invalide : « {brut[:60]} ».", champ="email") from None
     return resultat.normalized
@@ -82,10 +83,24 @@ def telephone(valeur: str | None, champ: str) -> str | None:
         return None
     _sans_controle(brut, champ)
     libelle = champ.replace("_", " ")
+    if any(c not in CARACTERES_TELEPHONE for c in brut):
+        raise DonneeInvalide(
+            f"{libelle} invalide : « {brut[:30]} » (chiffres, espaces, points, tirets, "
+            "parenthèses et « + » seulement).",
+            champ=champ,
+        )
     try:
         numero = phonenumbers.parse(brut, "FR")
     except phonenumbers.NumberParseException:
         raise DonneeInvalide(f"{libelle} invalide : « {brut[:30]} ».", champ=champ) from None
+    if not phonenumbers.is_valid_number(numero) and not brut.startswith(("+", "00")):
+        # Overseas numbers written the national way (0262…, 0692…) parse as +33: try the
+        # overseas regions only when the metropolitan reading is invalid.
+        for region in ("RE", "YT", "GP", "BL", "MF", "MQ", "GF", "PM"):
+            essai = phonenumbers.parse(brut, region)
+            if phonenumbers.is_valid_number(essai):
+                numero = essai
+                break
     region = phonenumbers.region_code_for_number(numero)
     if not phonenumbers.is_valid_number(numero) or region not in REGIONS_FRANCAISES:
         raise DonneeInvalide(
@@ -94,6 +109,8 @@ def telephone(valeur: str | None, champ: str) -> str | None:
         )
     return phonenumbers.format_number(numero, phonenumbers.PhoneNumberFormat.E164)
 
+
+CARACTERES_TELEPHONE = frozenset("0123456789 +.-()\u00a0")
 
 # Metropolitan France and the overseas departments and collectivities with French numbering.
 REGIONS_FRANCAISES = frozenset(
