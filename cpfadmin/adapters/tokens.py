@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,6 +58,19 @@ def _avec_delai(fonction: Callable[[], Any], delai: float) -> Any:
             raise e
         raise _TrousseauIndisponible(f"{type(e).__name__}: {e}".strip())
     return resultat.get("valeur")
+
+
+def _ecrire_atomiquement(cible: Path, contenu: str) -> None:
+    """Write through a temporary file of one's own (mkstemp: unique name, mode 0600), then
+    rename: concurrent commands in the same home never see a half-written or missing file."""
+    descripteur, nom = tempfile.mkstemp(dir=cible.parent, prefix=f".{cible.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descripteur, "w", encoding="utf-8") as f:
+            f.write(contenu)
+        Path(nom).replace(cible)
+    except BaseException:
+        Path(nom).unlink(missing_ok=True)
+        raise
 
 
 def _nom_backend(backend: Any) -> str:
@@ -108,9 +122,7 @@ class CoffreJetons:
 
     def _ecrire_etat(self, etat: dict[str, str]) -> None:
         self.dossier_etat.mkdir(parents=True, exist_ok=True)
-        temporaire = self._fichier_etat.with_suffix(".tmp")
-        temporaire.write_text(json.dumps(etat), encoding="utf-8")
-        temporaire.replace(self._fichier_etat)
+        _ecrire_atomiquement(self._fichier_etat, json.dumps(etat))
 
     def _cle(self, identifiant: str) -> str:
         return f"{self.profil}:{identifiant}"
@@ -205,9 +217,4 @@ class CoffreJetons:
 
     def _ecrire_fichier(self, fichier: Path, jeton: str) -> None:
         fichier.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temporaire = fichier.with_suffix(".tmp")
-        descripteur = os.open(temporaire, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descripteur, "w", encoding="utf-8") as f:
-            f.write(jeton)
-        os.chmod(temporaire, 0o600)
-        temporaire.replace(fichier)
+        _ecrire_atomiquement(fichier, jeton)

@@ -137,6 +137,30 @@ class Contexte:
             return None, "aucun"
         return stocke.jeton, stocke.emplacement
 
+    def livrer(self, acteur: Acteur | None = None) -> Any:
+        """Deliver the due messages right after a command committed (SPEC §4): an operator's
+        command delivers every due message, an administrator's those of its organisme. A
+        failure is a warning: the change is saved and the message stays queued."""
+        from cpfadmin.adapters.mail import depuis_configuration
+        from cpfadmin.config import chemins
+        from cpfadmin.services import courrier
+
+        acteur = acteur or self.acteur()
+        perimetre = None if acteur.est_operateur else acteur.organisme_id
+        transport = depuis_configuration(self.profil.courrier, chemins().courrier)
+        rapport = self._proteger(
+            lambda: courrier.livrer(
+                self.fabrique(), transport, self.profil.courrier.sender, organisme_id=perimetre
+            )
+        )
+        if rapport.echecs:
+            _, destinataire, erreur = rapport.echecs[0]
+            self.avertir(
+                f"message à {destinataire} non remis ({erreur}) ; {rapport.restants} message(s) "
+                "restent en file et seront renvoyés par « cpfadmin outbox send »."
+            )
+        return rapport
+
     def acteur(self) -> Acteur:
         if self._acteur is None:
             from cpfadmin.services import auth

@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from cpfadmin import __version__
-from cpfadmin.cli import audit, db, me, session
+from cpfadmin.cli import audit, cgu, db, gestionnaires, me, organismes, outbox, session, unites
 from cpfadmin.cli import init as init_cmd
 from cpfadmin.cli.context import contexte, reinitialiser
 from cpfadmin.cli.errors import CodeSortie, code_pour, traduire_usage
@@ -173,8 +173,13 @@ app.command("init")(init_cmd.init)
 app.command("login")(session.login)
 app.command("logout")(session.logout)
 app.add_typer(me.app, name="me")
-app.add_typer(db.app, name="db")
+app.add_typer(organismes.app, name="organismes")
+app.add_typer(gestionnaires.app, name="gestionnaires")
+app.add_typer(unites.app, name="unites")
+app.add_typer(cgu.app, name="cgu")
 app.add_typer(audit.app, name="audit")
+app.add_typer(outbox.app, name="outbox")
+app.add_typer(db.app, name="db")
 
 
 def run() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from cpfadmin.cli.context import contexte
@@ -60,4 +62,84 @@ def me(ctx_typer: typer.Context) -> None:
         ],
         colonnes=[("fonction", "Fonction"), ("description", "Description"), ("acces", "Accès")],
         titre="Menu",
+    )
+
+
+@app.command("update")
+def modifier(
+    email: Annotated[str | None, typer.Option(help="Nouvelle adresse e-mail.")] = None,
+    telephone_fixe: Annotated[
+        str | None, typer.Option(help='Téléphone fixe ; "" pour l\'effacer.')
+    ] = None,
+    telephone_mobile: Annotated[
+        str | None, typer.Option(help='Téléphone mobile ; "" pour l\'effacer.')
+    ] = None,
+) -> None:
+    """Modifier vos données personnelles : e-mail et téléphones (au moins un téléphone reste).
+
+    Exemple : cpfadmin me update --telephone-fixe 0140000000 --telephone-mobile ""
+    """
+    from cpfadmin.domain.errors import SaisieRequise
+    from cpfadmin.services.comptes import modifier_moi
+
+    if email is None and telephone_fixe is None and telephone_mobile is None:
+        raise SaisieRequise(
+            "Rien à modifier : indiquez --email, --telephone-fixe ou --telephone-mobile."
+        )
+    ctx = contexte()
+    acteur = ctx.acteur()
+    vue = ctx.executer(
+        lambda uow: modifier_moi(
+            uow,
+            acteur,
+            email=email,
+            telephone_fixe=telephone_fixe,
+            telephone_mobile=telephone_mobile,
+        )
+    )
+    ctx.afficher(
+        vue,
+        colonnes=[
+            ("email", "E-mail"),
+            ("telephone_fixe", "Téléphone fixe"),
+            ("telephone_mobile", "Téléphone mobile"),
+        ],
+    )
+
+
+@app.command("cgu")
+def cgu(
+    accept: Annotated[
+        bool, typer.Option("--accept", help="Accepter la version en vigueur.")
+    ] = False,
+) -> None:
+    """Afficher les conditions générales d'utilisation en vigueur et votre acceptation.
+
+    Exemple : cpfadmin me cgu --accept
+    """
+    from cpfadmin.services import cgu as services_cgu
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    if accept:
+        vue = ctx.executer(lambda uow: services_cgu.accepter(uow, acteur))
+    else:
+        vue = ctx.executer(lambda uow: services_cgu.consulter(uow, acteur), lecture=True)
+    if ctx.sortie != "table":
+        ctx.afficher(vue)
+        return
+    from rich.console import Console
+    from rich.panel import Panel
+
+    Console().print(
+        Panel(vue["texte"], title=f"Conditions générales d'utilisation — version {vue['version']}")
+    )
+    ctx.afficher(
+        vue,
+        colonnes=[
+            ("version", "Version"),
+            ("publiee_le", "Publiée le"),
+            ("acceptee", "Acceptée"),
+            ("acceptee_le", "Acceptée le"),
+        ],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from cpfadmin.domain.permissions import Habilitation
 from cpfadmin.domain.roles import Role, TypeOrganisme, est_operateur
 
 
@@ -26,3 +27,7 @@ class Acteur:
     @property
     def est_administrateur(self) -> bool:
         return self.role.est_administrateur
+
+    @property
+    def habilitation(self) -> Habilitation:
+        return Habilitation(self.compte_id, self.organisme_id, self.organisme_type, self.role)

@@ -106,11 +106,16 @@ def creer_compte(
     maintenant = uow.maintenant()
     email_cle = validation.cle_email(donnees.email)
     existe = uow.session.exec(
-        select(Compte.id).where(Compte.organisme_id == organisme.id, Compte.email_cle == email_cle)
+        select(Compte).where(Compte.organisme_id == organisme.id, Compte.email_cle == email_cle)
     ).first()
     if existe is not None:
+        etat = "" if existe.statut == StatutCompte.ACTIF.value else f" ({existe.statut})"
         raise DejaExistant(
-            f"Un compte existe déjà avec l'e-mail {donnees.email} dans cet organisme."
+            f"Un compte existe déjà avec l'e-mail {donnees.email} dans cet organisme : "
+            f"{existe.identifiant}{etat}.",
+            suggestion=(
+                f"cpfadmin gestionnaires reactivate {existe.identifiant}" if etat else None
+            ),
         )
     for _ in range(20):
         identifiant = generer_identifiant()
@@ -181,3 +186,123 @@ def profil(uow: UniteDeTravail, acteur: Acteur) -> dict[str, Any]:
             for f in menu_pour(organisme.type, role, compte.niveau_habilitation)
         ],
     }
+
+
+# --- shared look-ups and views for the habilitation console ---------------------------------
+def organisme_par_siret(uow: UniteDeTravail, siret: str) -> Organisme:
+    from cpfadmin.domain.errors import Introuvable
+
+    trouve = uow.organismes.par_siret(validation.siret(siret))
+    if trouve is None:
+        raise Introuvable(f"Aucun organisme de SIRET {siret}.")
+    return trouve
+
+
+def organisme_vise(uow: UniteDeTravail, acteur: Acteur, siret: str | None) -> Organisme:
+    """The organisme named by ``--organisme``, or the actor's own."""
+    if siret:
+        return organisme_par_siret(uow, siret)
+    organisme = uow.organismes.par_id(acteur.organisme_id)
+    assert organisme is not None
+    return organisme
+
+
+def compte_par_identifiant(
+    uow: UniteDeTravail, saisie: str, *, verrouiller: bool = False
+) -> Compte:
+    from cpfadmin.domain.errors import Introuvable
+    from cpfadmin.domain.identifiant import normaliser_identifiant
+
+    identifiant = normaliser_identifiant(saisie)
+    compte = (
+        uow.comptes.par_identifiant(identifiant, verrouiller=verrouiller) if identifiant else None
+    )
+    if compte is None:
+        raise Introuvable(f"Aucun compte d'identifiant « {saisie.strip()[:20]} ».")
+    return compte
+
+
+def vue_compte(compte: Compte, organisme: Organisme, unite_libelle: str | None) -> dict[str, Any]:
+    """An account as the CLI shows it (snake_case French keys of SPEC §5); never a secret."""
+    return {
+        "identifiant": compte.identifiant,
+        "nom": compte.nom,
+        "prenom": compte.prenom,
+        "email": compte.email,
+        "telephone_fixe": compte.telephone_fixe,
+        "telephone_mobile": compte.telephone_mobile,
+        "organisme_siret": organisme.siret,
+        "organisme_raison_sociale": organisme.raison_sociale,
+        "unite": unite_libelle,
+        "niveau_habilitation": compte.niveau_habilitation,
+        "role": compte.role,
+        "statut": compte.statut,
+        "cree_le": compte.cree_le,
+        "derniere_connexion_le": compte.derniere_connexion_le,
+    }
+
+
+def modifier_moi(
+    uow: UniteDeTravail,
+    acteur: Acteur,
+    *,
+    email: str | None = None,
+    telephone_fixe: str | None = None,
+    telephone_mobile: str | None = None,
+) -> dict[str, Any]:
+    """``me update``: own e-mail and phones (an empty string clears a phone; at least one
+    phone stays). Raises ``DonneeInvalide`` or ``DejaExistant`` (e-mail taken)."""
+    compte = uow.comptes.par_id(acteur.compte_id)
+    assert compte is not None
+    avant = {
+        "email": compte.email,
+        "telephone_fixe": compte.telephone_fixe,
+        "telephone_mobile": compte.telephone_mobile,
+    }
+    fixe = compte.telephone_fixe if telephone_fixe is None else telephone_fixe
+    mobile = compte.telephone_mobile if telephone_mobile is None else telephone_mobile
+    compte.telephone_fixe, compte.telephone_mobile = validation.telephones(fixe, mobile)
+    if email is not None:
+        _changer_email(uow, compte, email)
+    apres = {
+        "email": compte.email,
+        "telephone_fixe": compte.telephone_fixe,
+        "telephone_mobile": compte.telephone_mobile,
+    }
+    changements = differences(avant, apres)
+    if changements:
+        compte.modifie_le = uow.maintenant()
+        compte.recherche = texte_de_recherche(compte)
+        uow.auditer(
+            "donnees_personnelles_modifiees",
+            acteur=acteur.identifiant,
+            organisme=acteur.organisme_siret,
+            cible=compte.identifiant,
+            details=changements,
+        )
+    uow.commit()
+    return apres
+
+
+def _changer_email(uow: UniteDeTravail, compte: Compte, email: str) -> None:
+    from sqlmodel import select
+
+    nouveau = validation.email(email)
+    cle = validation.cle_email(nouveau)
+    if cle != compte.email_cle:
+        pris = uow.session.exec(
+            select(Compte.id).where(
+                Compte.organisme_id == compte.organisme_id, Compte.email_cle == cle
+            )
+        ).first()
+        if pris is not None:
+            raise DejaExistant(f"Un compte existe déjà avec l'e-mail {nouveau} dans cet organisme.")
+    compte.email, compte.email_cle = nouveau, cle
+
+
+def differences(avant: dict[str, Any], apres: dict[str, Any]) -> dict[str, Any]:
+    """The changed fields, as the audit keeps them: ``{"avant": {...}, "apres": {...}}``."""
+    cles = [k for k in apres if avant.get(k) != apres.get(k)]
+    if not cles:
+        return {}
+    return {"avant": {k: avant.get(k) for k in cles}, "apres": {k: apres.get(k) for k in cles}}

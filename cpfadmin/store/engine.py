@@ -31,7 +31,10 @@ def masquer(url: str) -> str:
 
 
 def fichier_sqlite(url: str) -> Path | None:
-    u = make_url(normaliser_url(url))
+    try:
+        u = make_url(normaliser_url(url))
+    except ArgumentError:
+        raise DonneeInvalide(f"URL de base de données invalide : {masquer(url)}", champ="db") from None
     if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
         return None
     return Path(u.database)

@@ -13,6 +13,9 @@ from cpfadmin.domain.errors import BaseAMettreAJour, BaseNonInitialisee
 # The newest migration shipped with this version; a test checks it is Alembic's head.
 # Kept as a constant so that commands check the store without importing Alembic.
 REVISION_ATTENDUE = "0001"
+# Every revision this version ships (oldest first); a store at another one was migrated by a
+# newer cpfadmin.
+REVISIONS_CONNUES = ("0001",)
 
 
 def _config(connexion):  # type: ignore[no-untyped-def]
@@ -40,9 +43,17 @@ def revision_courante(moteur: Engine) -> str | None:
 
 def mettre_a_jour(moteur: Engine, cible: str = "head") -> None:
     from alembic import command
+    from alembic.util.exc import CommandError
 
-    with moteur.begin() as connexion:
-        command.upgrade(_config(connexion), cible)
+    try:
+        with moteur.begin() as connexion:
+            command.upgrade(_config(connexion), cible)
+    except CommandError as e:
+        raise BaseAMettreAJour(
+            f"Migration impossible : {e}. La base a peut-être été migrée par une version plus "
+            f"récente de cpfadmin (révision attendue : {REVISION_ATTENDUE}).",
+            suggestion="mettez cpfadmin à jour",
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,12 @@ def exiger_a_jour(moteur: Engine) -> None:
         raise BaseNonInitialisee(
             "Base non initialisée.",
             suggestion="cpfadmin init (ou cpfadmin db upgrade pour une base existante)",
+        )
+    if courante not in REVISIONS_CONNUES:
+        raise BaseAMettreAJour(
+            f"Le schéma de la base (révision {courante}) est plus récent que ce cpfadmin "
+            f"(révision {REVISION_ATTENDUE}).",
+            suggestion="mettez cpfadmin à jour",
         )
     if courante != REVISION_ATTENDUE:
         raise BaseAMettreAJour(

@@ -76,6 +76,9 @@ class Unites(_Depot):
 
 
 class Cgus(_Depot):
+    def par_version(self, version: str) -> Cgu | None:
+        return self.session.exec(select(Cgu).where(Cgu.version == version)).first()
+
     def courante(self) -> Cgu | None:
         return self.session.exec(
             select(Cgu).order_by(col(Cgu.publiee_le).desc(), col(Cgu.id).desc()).limit(1)

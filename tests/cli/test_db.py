@@ -19,8 +19,10 @@ def test_db_upgrade_is_idempotent(cli):
 
 
 def test_a_store_behind_head_is_reported_with_exit_8_and_the_command_to_run(
-    cli, operateur, url_base
+    cli, operateur, url_base, monkeypatch
 ):
+    # A store left at an older revision this version knows (simulated: one revision ships).
+    monkeypatch.setattr("cpfadmin.store.migrate.REVISIONS_CONNUES", ("0000", "0001"))
     moteur = create_engine(url_base.replace("postgresql://", "postgresql+psycopg://"))
     with moteur.begin() as c:
         c.execute(text("UPDATE alembic_version SET version_num = '0000'"))
@@ -48,3 +50,21 @@ def test_unsupported_database_url_is_invalid_input(cli):
     r = cli("--db", "mysql://x@y/z", "me")
     assert r.exit_code == 7
     assert "non prise en charge" in r.stderr
+
+
+def test_a_store_migrated_by_a_newer_cpfadmin_says_to_update_cpfadmin(cli, operateur, url_base):
+    moteur = create_engine(url_base.replace("postgresql://", "postgresql+psycopg://"))
+    with moteur.begin() as c:
+        c.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    moteur.dispose()
+    r = cli("me")
+    assert r.exit_code == 8
+    assert "plus récent" in r.stderr and "mettez cpfadmin à jour" in r.stderr
+    r = cli("db", "upgrade")
+    assert r.exit_code == 8 and "Traceback" not in r.stderr
+
+
+def test_the_expected_revision_is_alembic_head():
+    from cpfadmin.store.migrate import REVISION_ATTENDUE, REVISIONS_CONNUES, tete_alembic
+
+    assert tete_alembic() == REVISION_ATTENDUE == REVISIONS_CONNUES[-1]

@@ -1,0 +1,143 @@
+"""Mail transports (SPEC §4): ``file`` writes one ``.eml`` per message in a directory (the
+embedded setup works with no mail server); ``smtp`` speaks to a server, with STARTTLS or SSL
+and a login. The SMTP password comes from ``CPFADMIN_SMTP_PASSWORD``, never from the
+configuration file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Protocol
+
+
+class ErreurTransport(Exception):
+    """Delivery failed; the message stays queued for another attempt."""
+
+
+@dataclass(frozen=True)
+class Envoi:
+    cle: str  # a unique id, for file names and Message-ID
+    expediteur: str
+    destinataire: str
+    sujet: str
+    corps: str
+
+
+def construire(envoi: Envoi) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = envoi.expediteur
+    message["To"] = envoi.destinataire
+    message["Subject"] = envoi.sujet
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(idstring=envoi.cle, domain="cpfadmin.local")
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(envoi.corps, charset="utf-8")
+    return message
+
+
+class Transport(Protocol):
+    description: str
+
+    def envoyer(self, envoi: Envoi) -> None: ...
+
+    def fermer(self) -> None: ...
+
+
+class TransportFichier:
+    def __init__(self, dossier: Path) -> None:
+        self.dossier = dossier
+        self.description = f"fichiers .eml dans {dossier}"
+
+    def envoyer(self, envoi: Envoi) -> None:
+        try:
+            self.dossier.mkdir(parents=True, exist_ok=True, mode=0o700)
+            final = self.dossier / f"{envoi.cle}.eml"
+            temporaire = final.with_suffix(".tmp")
+            # The message carries a secret: readable by its owner only.
+            descripteur = os.open(temporaire, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descripteur, "wb") as f:
+                f.write(bytes(construire(envoi)))
+            temporaire.replace(final)
+        except OSError as e:
+            raise ErreurTransport(f"écriture impossible dans {self.dossier} : {e.strerror}") from e
+
+    def fermer(self) -> None:
+        pass
+
+
+class TransportSmtp:
+    def __init__(
+        self,
+        hote: str,
+        port: int,
+        securite: str = "none",
+        utilisateur: str | None = None,
+        mot_de_passe: str | None = None,
+        delai: float = 15.0,
+    ) -> None:
+        if securite not in ("none", "starttls", "ssl"):
+            raise ValueError(securite)
+        self.hote, self.port, self.securite = hote, port, securite
+        self.utilisateur, self.mot_de_passe, self.delai = utilisateur, mot_de_passe, delai
+        self.description = f"SMTP {hote}:{port} ({securite})"
+        self._connexion = None
+
+    def _connecter(self):  # type: ignore[no-untyped-def]
+        import smtplib
+        import ssl
+
+        if self.securite == "ssl":
+            connexion = smtplib.SMTP_SSL(
+                self.hote, self.port, timeout=self.delai, context=ssl.create_default_context()
+            )
+        else:
+            connexion = smtplib.SMTP(self.hote, self.port, timeout=self.delai)
+            if self.securite == "starttls":
+                connexion.starttls(context=ssl.create_default_context())
+        if self.utilisateur:
+            connexion.login(self.utilisateur, self.mot_de_passe or "")
+        return connexion
+
+    def envoyer(self, envoi: Envoi) -> None:
+        import smtplib
+
+        try:
+            if self._connexion is None:
+                self._connexion = self._connecter()
+            self._connexion.send_message(construire(envoi))
+        except (OSError, smtplib.SMTPException) as e:
+            self.fermer()
+            raise ErreurTransport(f"{self.description} : {e}") from e
+
+    def fermer(self) -> None:
+        if self._connexion is not None:
+            with contextlib.suppress(Exception):  # closing a broken connection
+                self._connexion.quit()
+            self._connexion = None
+
+
+def depuis_configuration(courrier, dossier_defaut: Path) -> Transport:  # type: ignore[no-untyped-def]
+    """The transport a profile's ``[mail]`` section describes."""
+    from cpfadmin.domain.errors import DonneeInvalide
+
+    if courrier.transport == "file":
+        return TransportFichier(
+            Path(courrier.directory).expanduser() if courrier.directory else dossier_defaut
+        )
+    if courrier.transport == "smtp":
+        if courrier.security not in ("none", "starttls", "ssl"):
+            raise DonneeInvalide(
+                f"Configuration : mail.security « {courrier.security} » (none, starttls ou ssl)."
+            )
+        return TransportSmtp(
+            courrier.host,
+            courrier.port,
+            courrier.security,
+            courrier.username,
+            os.environ.get("CPFADMIN_SMTP_PASSWORD"),
+        )
+    raise DonneeInvalide(f"Configuration : mail.transport « {courrier.transport} » (file ou smtp).")

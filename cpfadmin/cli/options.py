@@ -1,0 +1,30 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+Organisme = Annotated[
+    str | None,
+    typer.Option(
+        "--organisme", help="SIRET de l'organisme (par défaut : le vôtre).", show_default=False
+    ),
+]
+Identifiant = Annotated[
+    str, typer.Argument(help="Identifiant du compte (8 caractères).", show_default=False)
+]
+
+COLONNES_COMPTE = [
+    ("identifiant", "Identifiant"),
+    ("nom", "Nom"),
+    ("prenom", "Prénom"),
+    ("email", "E-mail"),
+    ("telephone_fixe", "Téléphone fixe"),
+    ("telephone_mobile", "Téléphone mobile"),
+    ("unite", "Unité"),
+    ("niveau_habilitation", "Niveau"),
+    ("role", "Rôle"),
+    ("statut", "Statut"),
+]

@@ -1,0 +1,177 @@
+"""``cpfadmin organismes``: la console des opérateurs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cpfadmin.cli.context import contexte
+from cpfadmin.cli.options import COLONNES_COMPTE
+
+app = typer.Typer(
+    help="Organismes et administrateurs principaux (opérateurs de la CDC).\n\n"
+    "Exemple : cpfadmin organismes list --type employeur_public",
+    no_args_is_help=True,
+)
+
+Siret = Annotated[
+    str, typer.Argument(help="SIRET de l'organisme (14 chiffres).", show_default=False)
+]
+COLONNES = [
+    ("siret", "SIRET"),
+    ("raison_sociale", "Raison sociale"),
+    ("type", "Type"),
+    ("statut", "Statut"),
+    ("administrateur_principal", "Administrateur principal"),
+    ("comptes_actifs", "Comptes actifs"),
+]
+TYPES = "employeur_public, employeur_prive, conseil_regional, opco ou france_travail"
+
+
+@app.command("add")
+def ajouter(
+    siret: Annotated[
+        str, typer.Option(help="SIRET (14 chiffres, clé valide).", show_default=False)
+    ],
+    raison_sociale: Annotated[str, typer.Option(help="Raison sociale.", show_default=False)],
+    type_: Annotated[str, typer.Option("--type", help=f"Type : {TYPES}.", show_default=False)],
+) -> None:
+    """Créer un organisme.
+
+    Exemple : cpfadmin organismes add --siret 73282932000074 --raison-sociale "Mairie de Lyon"
+    --type employeur_public
+    """
+    from cpfadmin.services import organismes
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    vue = ctx.executer(
+        lambda uow: organismes.ajouter(
+            uow, acteur, siret=siret, raison_sociale=raison_sociale, type_=type_
+        )
+    )
+    ctx.afficher(vue, colonnes=COLONNES)
+    ctx.info(
+        f"Organisme créé. Désignez son administrateur principal : "
+        f"cpfadmin organismes designate-admin {vue['siret']} --nom … --prenom … --email … "
+        "--telephone-mobile …"
+    )
+
+
+@app.command("list")
+def lister(
+    type_: Annotated[str | None, typer.Option("--type", help="Seulement ce type.")] = None,
+    statut: Annotated[str | None, typer.Option(help="actif ou suspendu.")] = None,
+    search: Annotated[str | None, typer.Option("--search", help="Raison sociale ou SIRET.")] = None,
+) -> None:
+    """Lister les organismes.
+
+    Exemple : cpfadmin organismes list --search mairie
+    """
+    from cpfadmin.services import organismes
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    ctx.afficher(
+        ctx.executer(
+            lambda uow: organismes.lister(
+                uow, acteur, type_=type_, statut=statut, recherche=search
+            ),
+            lecture=True,
+        ),
+        colonnes=COLONNES,
+    )
+
+
+@app.command("show")
+def montrer(siret: Siret) -> None:
+    """Afficher un organisme.
+
+    Exemple : cpfadmin organismes show 73282932000074
+    """
+    from cpfadmin.services import organismes
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    ctx.afficher(ctx.executer(lambda uow: organismes.montrer(uow, acteur, siret), lecture=True))
+
+
+@app.command("update")
+def modifier(
+    siret: Siret,
+    raison_sociale: Annotated[str | None, typer.Option(help="Nouvelle raison sociale.")] = None,
+    statut: Annotated[
+        str | None,
+        typer.Option(help="actif ou suspendu (suspendre met fin aux sessions de ses comptes)."),
+    ] = None,
+) -> None:
+    """Modifier la raison sociale ou le statut d'un organisme.
+
+    Exemple : cpfadmin organismes update 73282932000074 --statut suspendu
+    """
+    from cpfadmin.services import organismes
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    vue = ctx.executer(
+        lambda uow: organismes.modifier(
+            uow, acteur, siret, raison_sociale=raison_sociale, statut=statut
+        )
+    )
+    ctx.afficher(vue, colonnes=COLONNES)
+
+
+@app.command("designate-admin")
+def designer(
+    siret: Siret,
+    identifiant: Annotated[
+        str | None, typer.Option(help="Promouvoir ce membre de l'organisme.")
+    ] = None,
+    nom: Annotated[str | None, typer.Option(help="Nom (nouveau compte).")] = None,
+    prenom: Annotated[str | None, typer.Option(help="Prénom (nouveau compte).")] = None,
+    email: Annotated[str | None, typer.Option(help="E-mail (nouveau compte).")] = None,
+    telephone_fixe: Annotated[str | None, typer.Option(help="Téléphone fixe.")] = None,
+    telephone_mobile: Annotated[str | None, typer.Option(help="Téléphone mobile.")] = None,
+) -> None:
+    """Désigner l'administrateur principal d'un organisme : un nouveau compte, ou un membre
+    (--identifiant). L'ancien administrateur principal devient administrateur délégué.
+
+    Affiche l'identifiant de l'administrateur, à lui transmettre ; un nouveau compte reçoit son
+    mot de passe temporaire par e-mail.
+
+    Exemple : cpfadmin organismes designate-admin 73282932000074 --nom Bernard --prenom Chloé
+    --email chloe.bernard@example.fr --telephone-fixe 0472000000
+    """
+    from cpfadmin.services import organismes
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    donnees = None
+    if identifiant is None:
+        donnees = {
+            "nom": nom,
+            "prenom": prenom,
+            "email": email,
+            "telephone_fixe": telephone_fixe,
+            "telephone_mobile": telephone_mobile,
+        }
+    politiques, url = ctx.profil.politiques, ctx.profil.courrier.portal_url
+    designation = ctx.executer(
+        lambda uow: organismes.designer_administrateur(
+            uow, acteur, politiques, url, siret, identifiant=identifiant, donnees=donnees
+        )
+    )
+    ctx.afficher(designation.vue, colonnes=COLONNES_COMPTE)
+    ancien = (
+        f" L'ancien administrateur principal {designation.ancien_administrateur} devient "
+        "administrateur délégué."
+        if designation.ancien_administrateur
+        else ""
+    )
+    envoi = " Son mot de passe temporaire lui est envoyé par e-mail." if designation.cree else ""
+    ctx.info(
+        f"Administrateur principal : {designation.identifiant}, à lui transmettre.{envoi}{ancien}"
+    )
+    if designation.cree:
+        ctx.livrer(acteur)

@@ -1,0 +1,91 @@
+"""``cpfadmin outbox``: les messages automatiques en file et leur remise."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cpfadmin.cli.context import contexte
+
+app = typer.Typer(
+    help="Messages automatiques (e-mails) : file d'attente et remise.\n\n"
+    "Exemple : cpfadmin outbox list --statut en_attente",
+    no_args_is_help=True,
+)
+COLONNES = [
+    ("id", "N°"),
+    ("identifiant", "Compte"),
+    ("destinataire", "Destinataire"),
+    ("sujet", "Sujet"),
+    ("statut", "Statut"),
+    ("tentatives", "Tentatives"),
+    ("cree_le", "Créé le"),
+    ("envoye_le", "Envoyé le"),
+    ("derniere_erreur", "Dernière erreur"),
+]
+
+
+@app.command("list")
+def lister(
+    statut: Annotated[
+        str | None,
+        typer.Option(help="en_attente, envoye, echec, expire ou remplace."),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option(help="Nombre maximal de messages (les plus récents).")
+    ] = 1000,
+) -> None:
+    """Lister les messages (jamais leur contenu secret).
+
+    Exemple : cpfadmin -o json outbox list --statut echec
+    """
+    from cpfadmin.services import courrier
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    ctx.afficher(
+        ctx.executer(
+            lambda uow: courrier.lister(uow, acteur, statut=statut, limite=limit), lecture=True
+        ),
+        colonnes=COLONNES,
+    )
+
+
+@app.command("send")
+def envoyer() -> None:
+    """Remettre les messages en attente dont l'heure est venue (nouvel essai après un échec).
+
+    Code 8 si des messages n'ont pas pu être remis.
+
+    Exemple : cpfadmin outbox send
+    """
+    from cpfadmin.domain.errors import StockageIndisponible
+    from cpfadmin.services import courrier
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    ctx.executer(lambda uow: courrier.perimetre(uow, acteur), lecture=True)
+    rapport = ctx.livrer(acteur)
+    ctx.afficher(
+        rapport.as_dict()
+        if ctx.sortie == "json"
+        else {
+            "envoyes": rapport.envoyes,
+            "expires": rapport.expires,
+            "echecs": len(rapport.echecs),
+            "en_attente": rapport.restants,
+        },
+        colonnes=[
+            ("envoyes", "Envoyés"),
+            ("expires", "Expirés"),
+            ("echecs", "Échecs"),
+            ("en_attente", "En attente"),
+        ]
+        if ctx.sortie != "json"
+        else None,
+    )
+    if rapport.echecs:
+        raise StockageIndisponible(
+            f"{len(rapport.echecs)} message(s) non remis : {rapport.echecs[0][2]}"
+        )

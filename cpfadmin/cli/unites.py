@@ -1,0 +1,88 @@
+"""``cpfadmin unites``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cpfadmin.cli.context import contexte
+from cpfadmin.cli.options import Organisme
+
+app = typer.Typer(
+    help="Unités d'un organisme (elles aident les recherches, sans limiter les accès).\n\n"
+    'Exemple : cpfadmin unites add "Service paie"',
+    no_args_is_help=True,
+)
+Libelle = Annotated[str, typer.Argument(help="Libellé de l'unité.", show_default=False)]
+COLONNES = [("libelle", "Unité"), ("comptes_actifs", "Comptes actifs")]
+
+
+@app.command("add")
+def ajouter(libelle: Libelle, organisme: Organisme = None) -> None:
+    """Créer une unité ; elle se choisit ensuite par son nom (sans égard à la casse).
+
+    Exemple : cpfadmin unites add "Service paie" --organisme 73282932000074
+    """
+    from cpfadmin.services import unites
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    vue = ctx.executer(lambda uow: unites.ajouter(uow, acteur, libelle, organisme_siret=organisme))
+    ctx.afficher(vue, colonnes=COLONNES)
+
+
+@app.command("list")
+def lister(organisme: Organisme = None) -> None:
+    """Lister les unités et le nombre de comptes actifs de chacune.
+
+    Exemple : cpfadmin unites list
+    """
+    from cpfadmin.services import unites
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    ctx.afficher(
+        ctx.executer(
+            lambda uow: unites.lister(uow, acteur, organisme_siret=organisme), lecture=True
+        ),
+        colonnes=COLONNES,
+    )
+
+
+@app.command("rename")
+def renommer(
+    ancien: Annotated[str, typer.Argument(help="Libellé actuel.", show_default=False)],
+    nouveau: Annotated[str, typer.Argument(help="Nouveau libellé.", show_default=False)],
+    organisme: Organisme = None,
+) -> None:
+    """Renommer une unité.
+
+    Exemple : cpfadmin unites rename "Service paie" "Paie et rémunérations"
+    """
+    from cpfadmin.services import unites
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    vue = ctx.executer(
+        lambda uow: unites.renommer(uow, acteur, ancien, nouveau, organisme_siret=organisme)
+    )
+    ctx.afficher(vue, colonnes=[("libelle", "Unité")])
+
+
+@app.command("remove")
+def supprimer(libelle: Libelle, organisme: Organisme = None) -> None:
+    """Supprimer une unité qu'aucun compte actif n'utilise.
+
+    Exemple : cpfadmin unites remove "Service paie"
+    """
+    from cpfadmin.services import unites
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    vue = ctx.executer(
+        lambda uow: unites.supprimer(uow, acteur, libelle, organisme_siret=organisme)
+    )
+    ctx.info(f"Unité « {vue['libelle']} » supprimée.")
+    if ctx.sortie == "json":
+        ctx.afficher(vue)

@@ -1,0 +1,179 @@
+"""Who may do what (SPEC §2), as one declarative table.
+
+An actor acts *on an organisme O* (and, for some actions, on a target account of O). What it
+may do depends on its qualités towards O:
+
+- ``OP``: an active administrator (principal or delegated) of the ``cdc`` organisme — for
+  every organisme, the cdc one included;
+- ``AP`` / ``AD`` / ``G``: principal admin / delegated admin / gestionnaire *of O itself*.
+
+An operator acting on the cdc organisme holds both ``OP`` and its own rôle there; the rights
+add up. The table below is the reference: the services ask ``verifier`` before every change,
+and the tests check every actor × target × action against an answer written by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from cpfadmin.domain.errors import AccesRefuse
+from cpfadmin.domain.roles import Role, TypeOrganisme
+
+
+class Qualite(StrEnum):
+    OP = "OP"
+    AP = "AP"
+    AD = "AD"
+    G = "G"
+
+
+class Action(StrEnum):
+    ORGANISME_GERER = "organisme_gerer"  # create / update / suspend an organisme
+    CGU_PUBLIER = "cgu_publier"
+    ADMIN_DESIGNER = "admin_designer"  # designate the principal admin of O
+    GESTIONNAIRE_AJOUTER = "gestionnaire_ajouter"
+    DELEGUE_ATTRIBUER = "delegue_attribuer"  # grant or withdraw administrateur_delegue
+    COMPTE_MODIFIER = "compte_modifier"
+    COMPTE_SUSPENDRE = "compte_suspendre"
+    COMPTE_REACTIVER = "compte_reactiver"
+    COMPTE_SUPPRIMER = "compte_supprimer"
+    MOT_DE_PASSE_RENOUVELER = "mot_de_passe_renouveler"
+    UNITE_GERER = "unite_gerer"  # add / rename / remove unités of O
+    COMPTES_CONSULTER = "comptes_consulter"  # list / show accounts of O, list unités
+    AUDIT_LIRE = "audit_lire"
+    MESSAGES_CONSULTER = "messages_consulter"  # the outbox of O (never the secrets)
+
+
+AP, AD, G = Role.ADMINISTRATEUR_PRINCIPAL, Role.ADMINISTRATEUR_DELEGUE, Role.GESTIONNAIRE
+TOUS = frozenset({AP, AD, G})
+
+# Action → qualité → the target rôles it may act on (``TOUS`` for actions without a target).
+REGLES: Mapping[Action, Mapping[Qualite, frozenset[Role]]] = {
+    Action.ORGANISME_GERER: {Qualite.OP: TOUS},
+    Action.CGU_PUBLIER: {Qualite.OP: TOUS},
+    Action.ADMIN_DESIGNER: {Qualite.OP: TOUS},
+    Action.GESTIONNAIRE_AJOUTER: {Qualite.OP: TOUS, Qualite.AP: TOUS, Qualite.AD: TOUS},
+    Action.DELEGUE_ATTRIBUER: {Qualite.OP: frozenset({AD, G}), Qualite.AP: frozenset({AD, G})},
+    Action.COMPTE_MODIFIER: {
+        Qualite.OP: TOUS,
+        Qualite.AP: frozenset({AD, G}),
+        Qualite.AD: frozenset({G}),
+    },
+    Action.COMPTE_SUSPENDRE: {
+        Qualite.OP: TOUS,
+        Qualite.AP: frozenset({AD, G}),
+        Qualite.AD: frozenset({G}),
+    },
+    Action.COMPTE_REACTIVER: {
+        Qualite.OP: TOUS,
+        Qualite.AP: frozenset({AD, G}),
+        Qualite.AD: frozenset({G}),
+    },
+    Action.COMPTE_SUPPRIMER: {
+        Qualite.OP: TOUS,
+        Qualite.AP: frozenset({AD, G}),
+        Qualite.AD: frozenset({G}),
+    },
+    # The seed: only the CDC renews a principal admin's password; only the principal admin
+    # renews a delegated admin's; principal and delegated admins renew gestionnaires'.
+    Action.MOT_DE_PASSE_RENOUVELER: {
+        Qualite.OP: frozenset({AP}),
+        Qualite.AP: frozenset({AD, G}),
+        Qualite.AD: frozenset({G}),
+    },
+    Action.UNITE_GERER: {Qualite.OP: TOUS, Qualite.AP: TOUS, Qualite.AD: TOUS},
+    Action.COMPTES_CONSULTER: {Qualite.OP: TOUS, Qualite.AP: TOUS, Qualite.AD: TOUS},
+    Action.AUDIT_LIRE: {Qualite.OP: TOUS, Qualite.AP: TOUS, Qualite.AD: TOUS},
+    Action.MESSAGES_CONSULTER: {Qualite.OP: TOUS, Qualite.AP: TOUS, Qualite.AD: TOUS},
+}
+
+# Actions nobody may take on their own account (they have ``me`` and ``password change``).
+INTERDITES_SUR_SOI: Mapping[Action, str] = {
+    Action.COMPTE_MODIFIER: "cpfadmin me update",
+    Action.COMPTE_SUSPENDRE: "",
+    Action.COMPTE_SUPPRIMER: "",
+    Action.COMPTE_REACTIVER: "",
+    Action.MOT_DE_PASSE_RENOUVELER: "cpfadmin password change",
+    Action.DELEGUE_ATTRIBUER: "",
+    Action.ADMIN_DESIGNER: "",
+}
+
+LIBELLES: Mapping[Action, str] = {
+    Action.ORGANISME_GERER: "gérer les organismes",
+    Action.CGU_PUBLIER: "publier les conditions générales d'utilisation",
+    Action.ADMIN_DESIGNER: "désigner un administrateur principal",
+    Action.GESTIONNAIRE_AJOUTER: "ajouter un gestionnaire dans cet organisme",
+    Action.DELEGUE_ATTRIBUER: "attribuer ou retirer le rôle d'administrateur délégué",
+    Action.COMPTE_MODIFIER: "modifier ce compte",
+    Action.COMPTE_SUSPENDRE: "suspendre ce compte",
+    Action.COMPTE_REACTIVER: "réactiver ce compte",
+    Action.COMPTE_SUPPRIMER: "supprimer ce compte",
+    Action.MOT_DE_PASSE_RENOUVELER: "renouveler le mot de passe de ce compte",
+    Action.UNITE_GERER: "gérer les unités de cet organisme",
+    Action.COMPTES_CONSULTER: "consulter les comptes de cet organisme",
+    Action.AUDIT_LIRE: "lire l'audit de cet organisme",
+    Action.MESSAGES_CONSULTER: "consulter les messages de cet organisme",
+}
+
+
+@dataclass(frozen=True)
+class Habilitation:
+    """What the rules need to know of the actor."""
+
+    compte_id: int
+    organisme_id: int
+    organisme_type: TypeOrganisme
+    role: Role
+
+
+def qualites(acteur: Habilitation, organisme_id: int) -> frozenset[Qualite]:
+    resultat: set[Qualite] = set()
+    if acteur.organisme_type is TypeOrganisme.CDC and acteur.role.est_administrateur:
+        resultat.add(Qualite.OP)
+    if acteur.organisme_id == organisme_id:
+        resultat.add({AP: Qualite.AP, AD: Qualite.AD, G: Qualite.G}[acteur.role])
+    return frozenset(resultat)
+
+
+def autorise(
+    action: Action,
+    acteur: Habilitation,
+    organisme_id: int,
+    *,
+    role_cible: Role | None = None,
+    compte_cible_id: int | None = None,
+) -> bool:
+    """True when the table allows the action (and it is not on the actor's own account)."""
+    if compte_cible_id == acteur.compte_id and action in INTERDITES_SUR_SOI:
+        return False
+    regles = REGLES[action]
+    for qualite in qualites(acteur, organisme_id):
+        cibles = regles.get(qualite)
+        if cibles is not None and (role_cible is None or role_cible in cibles):
+            return True
+    return False
+
+
+def verifier(
+    action: Action,
+    acteur: Habilitation,
+    organisme_id: int,
+    *,
+    role_cible: Role | None = None,
+    compte_cible_id: int | None = None,
+) -> None:
+    """Raise ``AccesRefuse`` with a French message when the table refuses."""
+    if autorise(
+        action, acteur, organisme_id, role_cible=role_cible, compte_cible_id=compte_cible_id
+    ):
+        return
+    if compte_cible_id is not None and compte_cible_id == acteur.compte_id:
+        conseil = INTERDITES_SUR_SOI.get(action) or None
+        raise AccesRefuse(
+            f"Vous ne pouvez pas {LIBELLES[action]} : il s'agit de votre propre compte.",
+            suggestion=conseil,
+        )
+    cible = f" ({role_cible.libelle.lower()})" if role_cible is not None else ""
+    raise AccesRefuse(f"Votre compte ne permet pas de {LIBELLES[action]}{cible}.")

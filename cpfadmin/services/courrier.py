@@ -1,0 +1,284 @@
+"""The outbox: messages queued in the transaction of the change that causes them, then
+delivered by the configured transport, with retries and back-off. A delivered message's secret
+is purged; an undelivered one expires with its temporary password."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from cpfadmin.adapters.mail import Envoi, ErreurTransport, Transport
+from cpfadmin.domain import messages
+from cpfadmin.domain.permissions import Action, verifier
+from cpfadmin.services.acteur import Acteur
+from cpfadmin.store.models import Compte, Message, Organisme
+from cpfadmin.store.uow import UniteDeTravail
+
+# While a message is being delivered, it is not due again for this long (a crashed sender
+# leaves it to the next run: delivery is at least once).
+BAIL = timedelta(minutes=5)
+LOT = 200
+
+
+def mettre_en_file_temporaire(
+    uow: UniteDeTravail,
+    compte: Compte,
+    organisme: Organisme,
+    temporaire: str,
+    url_portail: str,
+    *,
+    renouvellement: bool = False,
+) -> Message:
+    """Queue the e-mail carrying a temporary password, in the caller's transaction. Earlier
+    undelivered messages of the account are superseded (their secret no longer works)."""
+    maintenant = uow.maintenant()
+    if compte.id is not None:
+        uow.session.exec(  # type: ignore[call-overload]
+            update(Message)
+            .where(col(Message.compte_id) == compte.id, col(Message.statut) == "en_attente")
+            .values(statut="remplace", secret=None)
+        )
+    courriel = messages.mot_de_passe_temporaire(
+        prenom=compte.prenom,
+        nom=compte.nom,
+        raison_sociale=organisme.raison_sociale,
+        expire_le=compte.temporaire_expire_le or maintenant,
+        url_portail=url_portail,
+        renouvellement=renouvellement,
+    )
+    message = Message(
+        compte_id=compte.id,
+        destinataire=compte.email,
+        sujet=courriel.sujet,
+        corps=courriel.corps,
+        secret=temporaire,
+        statut="en_attente",
+        prochaine_tentative_le=maintenant,
+        cree_le=maintenant,
+        expire_le=compte.temporaire_expire_le,
+    )
+    uow.session.add(message)
+    return message
+
+
+@dataclass
+class RapportLivraison:
+    envoyes: int = 0
+    expires: int = 0
+    echecs: list[tuple[int, str, str]] = field(default_factory=list)  # id, destinataire, erreur
+    restants: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "envoyes": self.envoyes,
+            "expires": self.expires,
+            "echecs": [{"id": i, "destinataire": d, "erreur": e} for i, d, e in self.echecs],
+            "en_attente": self.restants,
+        }
+
+
+def _filtre_organisme(requete, organisme_id: int | None):  # type: ignore[no-untyped-def]
+    if organisme_id is None:
+        return requete
+    comptes = select(Compte.id).where(Compte.organisme_id == organisme_id)
+    return requete.where(col(Message.compte_id).in_(comptes))
+
+
+def livrer(
+    fabrique: Callable[[], UniteDeTravail],
+    transport: Transport,
+    expediteur: str,
+    *,
+    organisme_id: int | None = None,
+    limite: int | None = None,
+    essais_immediats: int = 3,
+    pause: Callable[[float], None] = time.sleep,
+) -> RapportLivraison:
+    """Deliver the due messages (of one organisme, or all). A transport failure is retried
+    at once with a short back-off; if it persists the message is rescheduled (1 min, 2, 4…
+    up to 1 h) and the run stops, since the next messages would meet the same server."""
+    rapport = RapportLivraison()
+    try:
+        while limite is None or rapport.envoyes < limite:
+            lot = _reserver(fabrique, organisme_id, expediteur)
+            if lot.expires:
+                rapport.expires += lot.expires
+            if not lot.envois:
+                break
+            resultats: dict[int, str | None] = {}
+            arret = False
+            for message_id, envoi in lot.envois:
+                if arret:
+                    resultats[message_id] = "non tenté"
+                    continue
+                erreur = None
+                for essai in range(essais_immediats):
+                    try:
+                        transport.envoyer(envoi)
+                        erreur = None
+                        break
+                    except ErreurTransport as e:
+                        erreur = str(e)
+                        if essai < essais_immediats - 1:
+                            pause(0.5 * 2**essai)
+                resultats[message_id] = erreur
+                if erreur:
+                    rapport.echecs.append((message_id, envoi.destinataire, erreur))
+                    arret = True
+                else:
+                    rapport.envoyes += 1
+            _enregistrer(fabrique, resultats)
+            if arret:
+                break
+    finally:
+        transport.fermer()
+    rapport.restants = _compter_en_attente(fabrique, organisme_id)
+    return rapport
+
+
+@dataclass
+class _Lot:
+    envois: list[tuple[int, Envoi]]
+    expires: int
+
+
+def _reserver(
+    fabrique: Callable[[], UniteDeTravail], organisme_id: int | None, expediteur: str
+) -> _Lot:
+    with fabrique() as uow:
+        maintenant = uow.maintenant()
+        expiration = _filtre_organisme(
+            update(Message).where(
+                col(Message.statut) == "en_attente",
+                col(Message.expire_le).is_not(None),
+                col(Message.expire_le) <= maintenant,
+            ),
+            organisme_id,
+        ).values(statut="expire", secret=None)
+        expires = uow.session.exec(expiration).rowcount  # type: ignore[call-overload]
+        dus = _filtre_organisme(
+            select(Message.id)
+            .where(
+                col(Message.statut) == "en_attente",
+                col(Message.prochaine_tentative_le) <= maintenant,
+            )
+            .order_by(col(Message.id))
+            .limit(LOT),
+            organisme_id,
+        )
+        ids = list(uow.session.exec(dus))
+        envois: list[tuple[int, Envoi]] = []
+        if ids:
+            # Claim them: a concurrent sender skips what this one holds.
+            reserves = (
+                uow.session.exec(  # type: ignore[call-overload]
+                    update(Message)
+                    .where(
+                        col(Message.id).in_(ids),
+                        col(Message.statut) == "en_attente",
+                        col(Message.prochaine_tentative_le) <= maintenant,
+                    )
+                    .values(prochaine_tentative_le=maintenant + BAIL)
+                    .returning(Message.id)
+                )
+                .scalars()
+                .all()
+            )
+            for m in uow.session.exec(
+                select(Message).where(col(Message.id).in_(reserves)).order_by(col(Message.id))
+            ):
+                corps = m.corps.replace(messages.MARQUEUR_SECRET, m.secret or "")
+                cle = f"cpfadmin-{m.id}-{int(m.cree_le.timestamp())}"
+                envoi = Envoi(cle, expediteur, m.destinataire, m.sujet, corps)
+                envois.append((m.id, envoi))  # type: ignore[arg-type]
+        uow.commit()
+        return _Lot(envois, expires)
+
+
+def _enregistrer(fabrique: Callable[[], UniteDeTravail], resultats: dict[int, str | None]) -> None:
+    with fabrique() as uow:
+        maintenant = uow.maintenant()
+        for m in uow.session.exec(select(Message).where(col(Message.id).in_(list(resultats)))):
+            erreur = resultats[m.id]  # type: ignore[index]
+            if erreur is None:
+                m.statut, m.envoye_le, m.secret, m.derniere_erreur = (
+                    "envoye",
+                    maintenant,
+                    None,
+                    None,
+                )
+                m.tentatives += 1
+            elif erreur == "non tenté":
+                m.prochaine_tentative_le = maintenant
+            else:
+                m.tentatives += 1
+                m.derniere_erreur = erreur[:500]
+                if m.tentatives >= messages.TENTATIVES_MAX:
+                    m.statut, m.secret = "echec", None
+                else:
+                    m.prochaine_tentative_le = maintenant + timedelta(
+                        seconds=messages.delai_nouvel_essai(m.tentatives)
+                    )
+        uow.commit()
+
+
+def _compter_en_attente(fabrique: Callable[[], UniteDeTravail], organisme_id: int | None) -> int:
+    from sqlalchemy import func
+
+    with fabrique() as uow:
+        requete = _filtre_organisme(
+            select(func.count()).select_from(Message).where(col(Message.statut) == "en_attente"),
+            organisme_id,
+        )
+        return int(uow.session.exec(requete).one())
+
+
+def perimetre(uow: UniteDeTravail, acteur: Acteur) -> int | None:
+    """The organisme whose messages the actor may see or send (None: all, for operators)."""
+    verifier(Action.MESSAGES_CONSULTER, acteur.habilitation, acteur.organisme_id)
+    return None if acteur.est_operateur else acteur.organisme_id
+
+
+def lister(
+    uow: UniteDeTravail,
+    acteur: Acteur,
+    *,
+    statut: str | None = None,
+    limite: int = 1000,
+) -> list[dict[str, Any]]:
+    """Queued and sent messages — never their body nor their secret."""
+    organisme_id = perimetre(uow, acteur)
+    requete = _filtre_organisme(
+        select(Message, Compte.identifiant).join(
+            Compte, col(Compte.id) == col(Message.compte_id), isouter=True
+        ),
+        organisme_id,
+    )
+    if statut:
+        requete = requete.where(col(Message.statut) == statut)
+    requete = requete.order_by(col(Message.id).desc()).limit(limite)
+    lignes = list(uow.session.exec(requete))
+    lignes.reverse()
+    return [
+        {
+            "id": m.id,
+            "identifiant": identifiant,
+            "destinataire": m.destinataire,
+            "sujet": m.sujet,
+            "statut": m.statut,
+            "tentatives": m.tentatives,
+            "cree_le": m.cree_le,
+            "envoye_le": m.envoye_le,
+            "prochaine_tentative_le": m.prochaine_tentative_le
+            if m.statut == "en_attente"
+            else None,
+            "derniere_erreur": m.derniere_erreur,
+        }
+        for m, identifiant in lignes
+    ]

@@ -1,0 +1,338 @@
+"""The habilitation console: adding, listing, changing, suspending and removing accounts of an
+organisme (SPEC §2, the guide's "Habiliter un gestionnaire")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import col, select
+
+from cpfadmin.config import Politiques
+from cpfadmin.domain import validation
+from cpfadmin.domain.errors import DonneeInvalide, EtatIncompatible
+from cpfadmin.domain.permissions import Action, verifier
+from cpfadmin.domain.roles import Niveau, Role, StatutCompte, StatutOrganisme
+from cpfadmin.services import courrier
+from cpfadmin.services.acteur import Acteur
+from cpfadmin.services.comptes import (
+    DonneesCompte,
+    _changer_email,
+    compte_par_identifiant,
+    creer_compte,
+    differences,
+    organisme_vise,
+    texte_de_recherche,
+    vue_compte,
+)
+from cpfadmin.services.unites import unite_par_libelle
+from cpfadmin.store.models import Compte, Organisme, Unite
+from cpfadmin.store.uow import UniteDeTravail
+
+
+@dataclass(frozen=True)
+class CompteCree:
+    identifiant: str
+    vue: dict[str, Any]
+
+
+def _exiger_organisme_actif(organisme: Organisme) -> None:
+    if organisme.statut != StatutOrganisme.ACTIF.value:
+        raise EtatIncompatible(
+            f"L'organisme {organisme.siret} est suspendu : réactivez-le d'abord.",
+            suggestion=f"cpfadmin organismes update {organisme.siret} --statut actif",
+        )
+
+
+def ajouter(
+    uow: UniteDeTravail,
+    acteur: Acteur,
+    politiques: Politiques,
+    url_portail: str,
+    *,
+    organisme_siret: str | None,
+    nom: str | None,
+    prenom: str | None,
+    email: str | None,
+    telephone_fixe: str | None = None,
+    telephone_mobile: str | None = None,
+    unite: str | None = None,
+    niveau: str | None = None,
+    delegue: bool = False,
+) -> CompteCree:
+    """Habilitate a gestionnaire (or a delegated admin with ``delegue``) in an organisme; its
+    temporary password is queued for its e-mail only. Raises ``AccesRefuse`` (only AP(O), AD(O)
+    and operators add; only AP(O) and operators grant délégué), ``DonneeInvalide`` (fields,
+    unknown unité), ``DejaExistant`` (e-mail already used in O)."""
+    organisme = organisme_vise(uow, acteur, organisme_siret)
+    verifier(Action.GESTIONNAIRE_AJOUTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
+    role = Role.ADMINISTRATEUR_DELEGUE if delegue else Role.GESTIONNAIRE
+    if delegue:
+        verifier(
+            Action.DELEGUE_ATTRIBUER,
+            acteur.habilitation,
+            organisme.id,
+            role_cible=Role.GESTIONNAIRE,  # type: ignore[arg-type]
+        )
+    _exiger_organisme_actif(organisme)
+    donnees = DonneesCompte.valider(
+        nom=nom,
+        prenom=prenom,
+        email=email,
+        telephone_fixe=telephone_fixe,
+        telephone_mobile=telephone_mobile,
+        niveau=niveau,
+    )
+    unite_obj = unite_par_libelle(uow, organisme, unite) if unite else None
+    compte, temporaire = creer_compte(
+        uow, organisme, donnees, role, politiques, unite_id=unite_obj.id if unite_obj else None
+    )
+    uow.session.flush()
+    courrier.mettre_en_file_temporaire(uow, compte, organisme, temporaire, url_portail)
+    vue = vue_compte(compte, organisme, unite_obj.libelle if unite_obj else None)
+    uow.auditer(
+        "compte_cree",
+        acteur=acteur.identifiant,
+        organisme=organisme.siret,
+        cible=compte.identifiant,
+        details={
+            k: vue[k] for k in ("nom", "prenom", "email", "role", "unite", "niveau_habilitation")
+        },
+    )
+    uow.commit()
+    return CompteCree(compte.identifiant, vue)
+
+
+def lister(
+    uow: UniteDeTravail,
+    acteur: Acteur,
+    *,
+    organisme_siret: str | None = None,
+    unite: str | None = None,
+    role: str | None = None,
+    statut: str | None = None,
+    recherche: str | None = None,
+    limite: int | None = None,
+) -> list[dict[str, Any]]:
+    """Accounts of an organisme, filtered; through the (organisme, unité) and
+    (organisme, rôle, statut) indexes. A gestionnaire may only see itself (``me``)."""
+    organisme = organisme_vise(uow, acteur, organisme_siret)
+    verifier(Action.COMPTES_CONSULTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
+    requete = (
+        select(Compte, Unite.libelle)
+        .join(Unite, col(Unite.id) == col(Compte.unite_id), isouter=True)
+        .where(Compte.organisme_id == organisme.id)
+    )
+    if unite:
+        requete = requete.where(Compte.unite_id == unite_par_libelle(uow, organisme, unite).id)
+    if role:
+        requete = requete.where(Compte.role == _choix(Role, role, "role").value)
+    if statut:
+        requete = requete.where(Compte.statut == _choix(StatutCompte, statut, "statut").value)
+    if recherche:
+        from cpfadmin.services.comptes import _replie
+
+        motif = (
+            "%"
+            + _replie(recherche.strip())
+            .replace("\\", "\\\\")
+            .replace("%", "\\%")
+            .replace("_", "\\_")
+            + "%"
+        )
+        requete = requete.where(col(Compte.recherche).like(motif, escape="\\"))
+    requete = requete.order_by(col(Compte.nom), col(Compte.prenom), col(Compte.id))
+    if limite:
+        requete = requete.limit(limite)
+    return [vue_compte(c, organisme, libelle) for c, libelle in uow.session.exec(requete)]
+
+
+def _choix(enum, valeur: str, champ: str):  # type: ignore[no-untyped-def]
+    try:
+        return enum(valeur.strip().lower())
+    except ValueError:
+        permis = ", ".join(e.value for e in enum)
+        raise DonneeInvalide(f"{champ} invalide : « {valeur} » ({permis}).", champ=champ) from None
+
+
+def _contexte(uow: UniteDeTravail, compte: Compte) -> tuple[Organisme, str | None]:
+    organisme = uow.organismes.par_id(compte.organisme_id)
+    assert organisme is not None
+    unite = uow.unites.par_id(compte.unite_id) if compte.unite_id else None
+    return organisme, unite.libelle if unite else None
+
+
+def montrer(uow: UniteDeTravail, acteur: Acteur, identifiant: str) -> dict[str, Any]:
+    """One account's professional information. A gestionnaire sees only itself."""
+    compte = compte_par_identifiant(uow, identifiant)
+    if compte.id != acteur.compte_id:
+        verifier(Action.COMPTES_CONSULTER, acteur.habilitation, compte.organisme_id)
+    organisme, unite = _contexte(uow, compte)
+    vue = vue_compte(compte, organisme, unite)
+    vue["verrouille_jusqua"] = compte.verrouille_jusqua
+    vue["premiere_connexion_faite"] = compte.mot_de_passe_hache is not None
+    vue["mot_de_passe_temporaire_expire_le"] = compte.temporaire_expire_le
+    return vue
+
+
+def _exiger_actif(compte: Compte) -> None:
+    if compte.statut != StatutCompte.ACTIF.value:
+        raise EtatIncompatible(
+            f"Le compte {compte.identifiant} est {compte.statut} : réactivez-le d'abord.",
+            suggestion=f"cpfadmin gestionnaires reactivate {compte.identifiant}",
+        )
+
+
+def modifier(
+    uow: UniteDeTravail,
+    acteur: Acteur,
+    identifiant: str,
+    *,
+    nom: str | None = None,
+    prenom: str | None = None,
+    email: str | None = None,
+    telephone_fixe: str | None = None,
+    telephone_mobile: str | None = None,
+    unite: str | None = None,
+    sans_unite: bool = False,
+    niveau: str | None = None,
+    sans_niveau: bool = False,
+    delegue: bool | None = None,
+) -> dict[str, Any]:
+    """Change an account's fields, unité, niveau, or grant/withdraw délégué. An empty phone
+    clears it (one stays). Audited with before/after."""
+    compte = compte_par_identifiant(uow, identifiant, verrouiller=True)
+    role = Role(compte.role)
+    verifier(
+        Action.COMPTE_MODIFIER,
+        acteur.habilitation,
+        compte.organisme_id,
+        role_cible=role,
+        compte_cible_id=compte.id,
+    )
+    _exiger_actif(compte)
+    organisme, unite_avant = _contexte(uow, compte)
+    avant = vue_compte(compte, organisme, unite_avant)
+
+    if nom is not None:
+        compte.nom = validation.texte(nom, "nom")
+    if prenom is not None:
+        compte.prenom = validation.texte(prenom, "prenom")
+    if telephone_fixe is not None or telephone_mobile is not None:
+        compte.telephone_fixe, compte.telephone_mobile = validation.telephones(
+            compte.telephone_fixe if telephone_fixe is None else telephone_fixe,
+            compte.telephone_mobile if telephone_mobile is None else telephone_mobile,
+        )
+    if email is not None:
+        _changer_email(uow, compte, email)
+    unite_libelle = unite_avant
+    if sans_unite:
+        compte.unite_id, unite_libelle = None, None
+    elif unite is not None:
+        u = unite_par_libelle(uow, organisme, unite)
+        compte.unite_id, unite_libelle = u.id, u.libelle
+    if sans_niveau:
+        compte.niveau_habilitation = None
+    elif niveau is not None:
+        compte.niveau_habilitation = _choix(Niveau, niveau, "niveau_habilitation").value
+    if delegue is not None:
+        nouveau_role = Role.ADMINISTRATEUR_DELEGUE if delegue else Role.GESTIONNAIRE
+        if nouveau_role is not role:
+            if role is Role.ADMINISTRATEUR_PRINCIPAL:
+                raise EtatIncompatible(
+                    "Le rôle de l'administrateur principal ne change que par la désignation "
+                    "d'un autre administrateur principal.",
+                    suggestion=f"cpfadmin organismes designate-admin {organisme.siret}",
+                )
+            verifier(
+                Action.DELEGUE_ATTRIBUER,
+                acteur.habilitation,
+                compte.organisme_id,
+                role_cible=role,
+                compte_cible_id=compte.id,
+            )
+            compte.role = nouveau_role.value
+
+    apres = vue_compte(compte, organisme, unite_libelle)
+    changements = differences(avant, apres)
+    if changements:
+        compte.modifie_le = uow.maintenant()
+        compte.recherche = texte_de_recherche(compte)
+        action = "compte_modifie"
+        if "role" in changements["apres"]:
+            action = "delegue_attribue" if delegue else "delegue_retire"
+        uow.auditer(
+            action,
+            acteur=acteur.identifiant,
+            organisme=organisme.siret,
+            cible=compte.identifiant,
+            details=changements,
+        )
+    uow.commit()
+    return apres
+
+
+def _changer_statut(
+    uow: UniteDeTravail, acteur: Acteur, identifiant: str, action: Action, nouveau: StatutCompte
+) -> dict[str, Any]:
+    compte = compte_par_identifiant(uow, identifiant, verrouiller=True)
+    role = Role(compte.role)
+    verifier(
+        action, acteur.habilitation, compte.organisme_id, role_cible=role, compte_cible_id=compte.id
+    )
+    organisme, unite = _contexte(uow, compte)
+    if action is Action.COMPTE_REACTIVER:
+        if compte.statut == StatutCompte.ACTIF.value:
+            raise EtatIncompatible(f"Le compte {compte.identifiant} est déjà actif.")
+        if role is Role.ADMINISTRATEUR_PRINCIPAL:
+            # Two active principal admins would break the organisme's single head.
+            compte.role = Role.ADMINISTRATEUR_DELEGUE.value
+    else:
+        if compte.statut == nouveau.value:
+            raise EtatIncompatible(f"Le compte {compte.identifiant} est déjà {nouveau.value}.")
+        if nouveau is StatutCompte.SUSPENDU and compte.statut == StatutCompte.SUPPRIME.value:
+            raise EtatIncompatible(f"Le compte {compte.identifiant} est supprimé.")
+        if role is Role.ADMINISTRATEUR_PRINCIPAL:
+            raise EtatIncompatible(
+                "L'administrateur principal ne peut être ni suspendu ni supprimé : "
+                "désignez d'abord un autre administrateur principal.",
+                suggestion=f"cpfadmin organismes designate-admin {organisme.siret}",
+            )
+    statut_avant = compte.statut
+    maintenant = uow.maintenant()
+    compte.statut = nouveau.value
+    compte.modifie_le = maintenant
+    if nouveau is not StatutCompte.ACTIF:
+        uow.sessions.revoquer_toutes(compte.id, maintenant)  # type: ignore[arg-type]
+    uow.auditer(
+        {
+            StatutCompte.SUSPENDU: "compte_suspendu",
+            StatutCompte.ACTIF: "compte_reactive",
+            StatutCompte.SUPPRIME: "compte_supprime",
+        }[nouveau],
+        acteur=acteur.identifiant,
+        organisme=organisme.siret,
+        cible=compte.identifiant,
+        details={
+            "avant": {"statut": statut_avant, "role": role.value},
+            "apres": {"statut": compte.statut, "role": compte.role},
+        },
+    )
+    uow.commit()
+    return vue_compte(compte, organisme, unite)
+
+
+def suspendre(uow: UniteDeTravail, acteur: Acteur, identifiant: str) -> dict[str, Any]:
+    """Suspend an account; its sessions end. Nobody suspends themselves, nor the principal
+    admin (designate another first)."""
+    return _changer_statut(uow, acteur, identifiant, Action.COMPTE_SUSPENDRE, StatutCompte.SUSPENDU)
+
+
+def reactiver(uow: UniteDeTravail, acteur: Acteur, identifiant: str) -> dict[str, Any]:
+    """Bring a suspended or removed account back."""
+    return _changer_statut(uow, acteur, identifiant, Action.COMPTE_REACTIVER, StatutCompte.ACTIF)
+
+
+def supprimer(uow: UniteDeTravail, acteur: Acteur, identifiant: str) -> dict[str, Any]:
+    """Remove an account (soft: it stays for the audit, its identifiant is never reused)."""
+    return _changer_statut(uow, acteur, identifiant, Action.COMPTE_SUPPRIMER, StatutCompte.SUPPRIME)

@@ -1,0 +1,277 @@
+"""The operators' console: organismes and their principal administrators."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from cpfadmin.config import Politiques
+from cpfadmin.domain import validation
+from cpfadmin.domain.errors import DejaExistant, DonneeInvalide, EtatIncompatible
+from cpfadmin.domain.permissions import Action, verifier
+from cpfadmin.domain.roles import Role, StatutCompte, StatutOrganisme, TypeOrganisme
+from cpfadmin.services import courrier
+from cpfadmin.services.acteur import Acteur
+from cpfadmin.services.comptes import (
+    DonneesCompte,
+    compte_par_identifiant,
+    creer_compte,
+    differences,
+    organisme_par_siret,
+)
+from cpfadmin.store.models import Compte, Organisme
+from cpfadmin.store.uow import UniteDeTravail
+
+
+def _type(valeur: str) -> TypeOrganisme:
+    try:
+        t = TypeOrganisme(valeur.strip().lower())
+    except ValueError:
+        permis = ", ".join(t.value for t in TypeOrganisme if t is not TypeOrganisme.CDC)
+        raise DonneeInvalide(
+            f"Type d'organisme invalide : « {valeur} » ({permis}).", champ="type"
+        ) from None
+    if t is TypeOrganisme.CDC:
+        raise DonneeInvalide(
+            "Il n'existe qu'un organisme cdc, créé par « cpfadmin init ».", champ="type"
+        )
+    return t
+
+
+def _statut(valeur: str) -> StatutOrganisme:
+    try:
+        return StatutOrganisme(valeur.strip().lower())
+    except ValueError:
+        raise DonneeInvalide(
+            f"Statut d'organisme invalide : « {valeur} » (actif ou suspendu).", champ="statut"
+        ) from None
+
+
+def vue(uow: UniteDeTravail, organisme: Organisme) -> dict[str, Any]:
+    admin = uow.session.exec(
+        select(Compte.identifiant).where(
+            Compte.organisme_id == organisme.id,
+            Compte.role == Role.ADMINISTRATEUR_PRINCIPAL.value,
+            Compte.statut == StatutCompte.ACTIF.value,
+        )
+    ).first()
+    actifs = uow.session.exec(
+        select(func.count(col(Compte.id))).where(
+            Compte.organisme_id == organisme.id, Compte.statut == StatutCompte.ACTIF.value
+        )
+    ).one()
+    return {
+        "siret": organisme.siret,
+        "raison_sociale": organisme.raison_sociale,
+        "type": organisme.type,
+        "statut": organisme.statut,
+        "cree_le": organisme.cree_le,
+        "administrateur_principal": admin,
+        "comptes_actifs": actifs,
+    }
+
+
+def ajouter(
+    uow: UniteDeTravail, acteur: Acteur, *, siret: str, raison_sociale: str, type_: str
+) -> dict[str, Any]:
+    """Create an organisme (operators). Raises ``DonneeInvalide`` (SIRET, type) or
+    ``DejaExistant`` (SIRET taken)."""
+    verifier(Action.ORGANISME_GERER, acteur.habilitation, -1)
+    siret_n = validation.siret(siret)
+    texte = validation.texte(raison_sociale, "raison_sociale", longueur_max=200)
+    t = _type(type_)
+    if uow.organismes.par_siret(siret_n) is not None:
+        raise DejaExistant(f"Un organisme de SIRET {siret_n} existe déjà.")
+    organisme = uow.organismes.ajouter(
+        Organisme(
+            siret=siret_n,
+            raison_sociale=texte,
+            type=t.value,
+            statut=StatutOrganisme.ACTIF.value,
+            cree_le=uow.maintenant(),
+        )
+    )
+    uow.auditer(
+        "organisme_cree",
+        acteur=acteur.identifiant,
+        organisme=siret_n,
+        details={"raison_sociale": texte, "type": t.value},
+    )
+    uow.commit()
+    return vue(uow, organisme)
+
+
+def lister(
+    uow: UniteDeTravail,
+    acteur: Acteur,
+    *,
+    type_: str | None = None,
+    statut: str | None = None,
+    recherche: str | None = None,
+) -> list[dict[str, Any]]:
+    verifier(Action.ORGANISME_GERER, acteur.habilitation, -1)
+    requete = select(Organisme)
+    if type_:
+        valeur = type_.strip().lower()
+        if valeur != TypeOrganisme.CDC.value:
+            valeur = _type(type_).value
+        requete = requete.where(Organisme.type == valeur)
+    if statut:
+        requete = requete.where(Organisme.statut == _statut(statut).value)
+    if recherche:
+        motif = f"%{recherche.strip().lower()}%"
+        requete = requete.where(
+            func.lower(col(Organisme.raison_sociale)).like(motif) | col(Organisme.siret).like(motif)
+        )
+    return [vue(uow, o) for o in uow.session.exec(requete.order_by(col(Organisme.raison_sociale)))]
+
+
+def montrer(uow: UniteDeTravail, acteur: Acteur, siret: str) -> dict[str, Any]:
+    organisme = organisme_par_siret(uow, siret)
+    verifier(Action.COMPTES_CONSULTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
+    return vue(uow, organisme)
+
+
+def modifier(
+    uow: UniteDeTravail,
+    acteur: Acteur,
+    siret: str,
+    *,
+    raison_sociale: str | None = None,
+    statut: str | None = None,
+) -> dict[str, Any]:
+    """Rename or suspend/reactivate an organisme (operators). Suspending ends every session of
+    its accounts; the cdc organisme cannot be suspended."""
+    organisme = organisme_par_siret(uow, siret)
+    verifier(Action.ORGANISME_GERER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
+    avant = {"raison_sociale": organisme.raison_sociale, "statut": organisme.statut}
+    if raison_sociale is not None:
+        organisme.raison_sociale = validation.texte(
+            raison_sociale, "raison_sociale", longueur_max=200
+        )
+    if statut is not None:
+        nouveau = _statut(statut)
+        if nouveau is StatutOrganisme.SUSPENDU and organisme.type == TypeOrganisme.CDC.value:
+            raise EtatIncompatible("L'organisme CDC ne peut pas être suspendu.")
+        organisme.statut = nouveau.value
+    apres = {"raison_sociale": organisme.raison_sociale, "statut": organisme.statut}
+    changements = differences(avant, apres)
+    if changements:
+        if (
+            organisme.statut == StatutOrganisme.SUSPENDU.value
+            and avant["statut"] != organisme.statut
+        ):
+            maintenant = uow.maintenant()
+            for compte_id in uow.session.exec(
+                select(Compte.id).where(Compte.organisme_id == organisme.id)
+            ):
+                uow.sessions.revoquer_toutes(compte_id, maintenant)  # type: ignore[arg-type]
+        uow.auditer(
+            "organisme_modifie",
+            acteur=acteur.identifiant,
+            organisme=organisme.siret,
+            details=changements,
+        )
+    uow.commit()
+    return vue(uow, organisme)
+
+
+@dataclass(frozen=True)
+class Designation:
+    identifiant: str
+    cree: bool
+    ancien_administrateur: str | None
+    vue: dict[str, Any]
+
+
+def designer_administrateur(
+    uow: UniteDeTravail,
+    acteur: Acteur,
+    politiques: Politiques,
+    url_portail: str,
+    siret: str,
+    *,
+    identifiant: str | None = None,
+    donnees: dict[str, str | None] | None = None,
+) -> Designation:
+    """Make a new account, or an active member (``identifiant``), the principal admin of the
+    organisme (operators). The previous one becomes delegated admin in the same transaction,
+    so the organisme always has exactly one active principal admin."""
+    organisme = organisme_par_siret(uow, siret)
+    verifier(Action.ADMIN_DESIGNER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
+    if organisme.statut != StatutOrganisme.ACTIF.value:
+        raise EtatIncompatible(f"L'organisme {organisme.siret} est suspendu.")
+    if (identifiant is None) == (donnees is None):
+        raise DonneeInvalide(
+            "Indiquez soit --identifiant d'un membre, soit les données d'un nouveau compte."
+        )
+    nouveau: Compte | None = None
+    if identifiant is not None:
+        nouveau = compte_par_identifiant(uow, identifiant, verrouiller=True)
+        if nouveau.organisme_id != organisme.id:
+            raise DonneeInvalide(
+                f"Le compte {nouveau.identifiant} n'appartient pas à l'organisme {organisme.siret}."
+            )
+        if nouveau.statut != StatutCompte.ACTIF.value:
+            raise EtatIncompatible(
+                f"Le compte {nouveau.identifiant} est {nouveau.statut} : réactivez-le d'abord."
+            )
+        if nouveau.role == Role.ADMINISTRATEUR_PRINCIPAL.value:
+            raise EtatIncompatible(
+                f"{nouveau.identifiant} est déjà l'administrateur principal de cet organisme."
+            )
+    else:
+        valides = DonneesCompte.valider(
+            nom=donnees.get("nom"),  # type: ignore[union-attr]
+            prenom=donnees.get("prenom"),  # type: ignore[union-attr]
+            email=donnees.get("email"),  # type: ignore[union-attr]
+            telephone_fixe=donnees.get("telephone_fixe"),  # type: ignore[union-attr]
+            telephone_mobile=donnees.get("telephone_mobile"),  # type: ignore[union-attr]
+        )
+    maintenant = uow.maintenant()
+    ancien = uow.session.exec(
+        select(Compte)
+        .where(
+            Compte.organisme_id == organisme.id,
+            Compte.role == Role.ADMINISTRATEUR_PRINCIPAL.value,
+            Compte.statut == StatutCompte.ACTIF.value,
+        )
+        .with_for_update()
+    ).first()
+    if ancien is not None:
+        ancien.role = Role.ADMINISTRATEUR_DELEGUE.value
+        ancien.modifie_le = maintenant
+        uow.session.flush()  # the store allows one active principal admin at a time
+    temporaire = None
+    if nouveau is None:
+        nouveau, temporaire = creer_compte(
+            uow, organisme, valides, Role.ADMINISTRATEUR_PRINCIPAL, politiques
+        )
+        uow.session.flush()
+        courrier.mettre_en_file_temporaire(uow, nouveau, organisme, temporaire, url_portail)
+    else:
+        nouveau.role = Role.ADMINISTRATEUR_PRINCIPAL.value
+        nouveau.modifie_le = maintenant
+        uow.session.flush()
+    uow.auditer(
+        "administrateur_principal_designe",
+        acteur=acteur.identifiant,
+        organisme=organisme.siret,
+        cible=nouveau.identifiant,
+        details={
+            "nouveau_compte": temporaire is not None,
+            "ancien_administrateur": ancien.identifiant if ancien else None,
+        },
+    )
+    uow.commit()
+    from cpfadmin.services.comptes import vue_compte
+
+    return Designation(
+        identifiant=nouveau.identifiant,
+        cree=temporaire is not None,
+        ancien_administrateur=ancien.identifiant if ancien else None,
+        vue=vue_compte(nouveau, organisme, None),
+    )
