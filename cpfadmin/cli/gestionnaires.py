@@ -7,13 +7,19 @@ from typing import Annotated
 import typer
 
 from cpfadmin.cli.context import contexte
-from cpfadmin.cli.options import COLONNES_COMPTE, Identifiant, Organisme
+from cpfadmin.cli.options import COLONNES_COMPTE, COLONNES_LISTE, Identifiant, Organisme
 
 app = typer.Typer(
     help="Habiliter et gérer les gestionnaires d'un organisme.\n\n"
     "Exemple : cpfadmin gestionnaires list --unite Paie",
     no_args_is_help=True,
 )
+
+ROLES_COURTS = {
+    "administrateur_principal": "adm. principal",
+    "administrateur_delegue": "adm. délégué",
+    "gestionnaire": "gestionnaire",
+}
 
 Nom = Annotated[str | None, typer.Option(help="Nom.")]
 Prenom = Annotated[str | None, typer.Option(help="Prénom.")]
@@ -129,7 +135,13 @@ def lister(
         ),
         lecture=True,
     )
-    ctx.afficher(comptes, colonnes=COLONNES_COMPTE if ctx.sortie == "table" else None)
+    if ctx.sortie == "table":
+        for c in comptes:
+            c["role"] = ROLES_COURTS.get(c["role"], c["role"])
+        ctx.afficher(comptes, colonnes=COLONNES_LISTE)
+        ctx.info(f"{len(comptes)} compte(s).")
+    else:
+        ctx.afficher(comptes)
 
 
 @app.command("show")

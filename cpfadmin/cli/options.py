@@ -28,3 +28,14 @@ COLONNES_COMPTE = [
     ("role", "Rôle"),
     ("statut", "Statut"),
 ]
+
+# The list as a table keeps what fits a terminal; JSON and CSV carry every field.
+COLONNES_LISTE = [
+    ("identifiant", "Identifiant"),
+    ("nom", "Nom"),
+    ("prenom", "Prénom"),
+    ("email", "E-mail"),
+    ("unite", "Unité"),
+    ("role", "Rôle"),
+    ("statut", "Statut"),
+]

@@ -25,6 +25,16 @@ COLONNES = [
     ("derniere_erreur", "Dernière erreur"),
 ]
 
+COLONNES_TABLE = [
+    ("id", "N°"),
+    ("identifiant", "Compte"),
+    ("destinataire", "Destinataire"),
+    ("statut", "Statut"),
+    ("tentatives", "Essais"),
+    ("envoye_le", "Envoyé le"),
+    ("derniere_erreur", "Dernière erreur"),
+]
+
 
 @app.command("list")
 def lister(

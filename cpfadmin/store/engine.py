@@ -34,7 +34,9 @@ def fichier_sqlite(url: str) -> Path | None:
     try:
         u = make_url(normaliser_url(url))
     except ArgumentError:
-        raise DonneeInvalide(f"URL de base de données invalide : {masquer(url)}", champ="db") from None
+        raise DonneeInvalide(
+            f"URL de base de données invalide : {masquer(url)}", champ="db"
+        ) from None
     if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
         return None
     return Path(u.database)
