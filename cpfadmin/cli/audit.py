@@ -74,6 +74,16 @@ def lister(
             ("organisme", "Organisme"),
             ("cible", "Cible"),
             ("details", "Détails"),
+        ]
+        if ctx.sortie != "table"
+        # A terminal is narrow: the organisme is in JSON and CSV, and in the filters.
+        else [
+            ("seq", "N°"),
+            ("horodatage", "Date"),
+            ("action", "Action"),
+            ("acteur", "Acteur"),
+            ("cible", "Cible"),
+            ("details", "Détails"),
         ],
     )
 

@@ -54,12 +54,10 @@ def lister(
 
     ctx = contexte()
     acteur = ctx.acteur()
-    ctx.afficher(
-        ctx.executer(
-            lambda uow: courrier.lister(uow, acteur, statut=statut, limite=limit), lecture=True
-        ),
-        colonnes=COLONNES,
+    messages = ctx.executer(
+        lambda uow: courrier.lister(uow, acteur, statut=statut, limite=limit), lecture=True
     )
+    ctx.afficher(messages, colonnes=COLONNES_TABLE if ctx.sortie == "table" else COLONNES)
 
 
 @app.command("send")
