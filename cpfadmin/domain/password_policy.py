@@ -6,9 +6,11 @@ user knows what to change.
 
 from __future__ import annotations
 
+import string
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cpfadmin.domain.errors import MotDePasseNonConforme
 from cpfadmin.domain.roles import Role
@@ -65,25 +67,148 @@ def _replie(texte: str) -> str:
     return "".join(c for c in decompose if not unicodedata.combining(c))
 
 
-# Small built-in list; the passwords issue widens it with a leaked-password list.
-MOTS_COURANTS = frozenset(
+# French passwords the international list misses; the 20,000 of
+# ``data/mots-de-passe-courants.txt.gz`` (Royce Williams' list, as Django ships it) are added.
+MOTS_COURANTS_FRANCAIS = frozenset(
     {
         "motdepasse",
-        "password",
         "azerty",
-        "qwerty",
-        "123456",
+        "azertyuiop",
         "soleil",
         "bonjour",
         "doudou",
         "chouchou",
         "marseille",
         "loulou",
-        "admin",
-        "welcome",
-        "letmein",
+        "nicolas",
+        "julien",
+        "camille",
+        "chocolat",
+        "coucou",
+        "jetaime",
+        "princesse",
+        "marine",
+        "caisse",
+        "caissedesdepots",
+        "moncompte",
+        "moncompteformation",
+        "formation",
+        "portail",
+        "gestionnaire",
+        "administrateur",
+        "bienvenue",
+        "france",
+        "paris",
+        "lyon",
+        "toulouse",
+        "nantes",
+        "lille",
+        "bordeaux",
     }
 )
+
+
+@lru_cache(maxsize=1)
+def liste_mots_courants() -> frozenset[str]:
+    """The common and leaked passwords, loaded once, on first use."""
+    import gzip
+    from importlib.resources import files
+
+    donnees = files("cpfadmin.data").joinpath("mots-de-passe-courants.txt.gz").read_bytes()
+    liste = gzip.decompress(donnees).decode("utf-8").split()
+    return frozenset(liste) | MOTS_COURANTS_FRANCAIS
+
+
+# "P@ssw0rd" is "password": the usual substitutions are undone before the list is searched.
+_SUBSTITUTIONS = str.maketrans(
+    {
+        "@": "a",
+        "4": "a",
+        "0": "o",
+        "1": "i",
+        "!": "i",
+        "3": "e",
+        "$": "s",
+        "5": "s",
+        "7": "t",
+        "+": "t",
+        "8": "b",
+        "9": "g",
+    }
+)
+
+# Rows of French and English keyboards and the usual sequences, read both ways.
+RANGEES = (
+    "azertyuiop",
+    "qsdfghjklm",
+    "wxcvbn",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "1234567890",
+    "abcdefghijklmnopqrstuvwxyz",
+)
+SUITE_MIN = 4
+
+
+def _formes(replie: str) -> set[str]:
+    """The forms under which a password is looked up in the common list: as typed, letters
+    and digits only, without the digits and symbols around it, and with the usual
+    substitutions undone (``P@ssw0rd-2026`` → ``password``)."""
+
+    def alphanum(t: str) -> str:
+        return "".join(c for c in t if c.isalnum())
+
+    coeur = replie.strip("0123456789" + string.punctuation + " ")
+    formes = {
+        replie,
+        alphanum(replie),
+        alphanum(replie).rstrip("0123456789"),
+        alphanum(replie).lstrip("0123456789"),
+        alphanum(coeur),
+        alphanum(coeur.translate(_SUBSTITUTIONS)),
+    }
+    return {f for f in formes if f}
+
+
+def _suite(texte: str, i: int) -> int:
+    """Length of the keyboard run or sequence starting at ``i`` (forwards or backwards)."""
+    meilleur = 0
+    for rangee in RANGEES:
+        for sens in (rangee, rangee[::-1]):
+            position = sens.find(texte[i])
+            if position < 0:
+                continue
+            n = 1
+            while (
+                i + n < len(texte)
+                and position + n < len(sens)
+                and texte[i + n] == sens[position + n]
+            ):
+                n += 1
+            meilleur = max(meilleur, n)
+    return meilleur
+
+
+def sans_motifs(texte: str) -> str:
+    """What is left once keyboard runs and sequences of at least four characters (``azerty``,
+    ``1234``, ``dcba``) and characters repeated three times or more are removed."""
+    reste: list[str] = []
+    i = 0
+    while i < len(texte):
+        j = i
+        while j + 1 < len(texte) and texte[j + 1] == texte[i]:
+            j += 1
+        if j - i + 1 >= 3:
+            i = j + 1
+            continue
+        n = _suite(texte, i)
+        if n >= SUITE_MIN:
+            i += n
+            continue
+        reste.append(texte[i])
+        i += 1
+    return "".join(reste)
 
 
 def verifier(
@@ -92,7 +217,7 @@ def verifier(
     personne: DonneesPersonnelles,
     *,
     deja_utilise: Callable[[str], bool] | None = None,
-    mots_courants: Iterable[str] = MOTS_COURANTS,
+    mots_courants: Iterable[str] | None = None,
 ) -> None:
     """Raise ``MotDePasseNonConforme`` naming the first rule the password breaks.
 
@@ -144,15 +269,20 @@ def verifier(
                 raise MotDePasseNonConforme(
                     "donnees_personnelles", f"Le mot de passe ne doit pas contenir {libelle}."
                 )
-    alphanum = "".join(c for c in replie if c.isalnum())
-    sans_chiffres_finaux = alphanum.rstrip("0123456789")
-    if (
-        replie in mots_courants
-        or alphanum in mots_courants
-        or sans_chiffres_finaux in mots_courants
-    ):
+    liste = liste_mots_courants() if mots_courants is None else frozenset(mots_courants)
+    if _formes(replie) & liste:
         raise MotDePasseNonConforme(
-            "courant", "Ce mot de passe est trop courant : choisissez-en un autre."
+            "courant",
+            "Ce mot de passe figure parmi les mots de passe courants ou divulgués : "
+            "choisissez-en un autre.",
+        )
+    reste = len(sans_motifs(replie))
+    if reste < politique.longueur_min:
+        raise MotDePasseNonConforme(
+            "motif_clavier",
+            "Le mot de passe repose trop sur des suites de clavier (azerty, 1234, abcd…) ou des "
+            f"caractères répétés : sans elles, il doit compter au moins {politique.longueur_min} "
+            f"caractères ({reste} ici).",
         )
     if deja_utilise is not None and deja_utilise(mot_de_passe):
         raise MotDePasseNonConforme(
