@@ -159,15 +159,11 @@ def _formes(replie: str) -> set[str]:
     def alphanum(t: str) -> str:
         return "".join(c for c in t if c.isalnum())
 
-    coeur = replie.strip("0123456789" + string.punctuation + " ")
-    formes = {
-        replie,
-        alphanum(replie),
-        alphanum(replie).rstrip("0123456789"),
-        alphanum(replie).lstrip("0123456789"),
-        alphanum(coeur),
-        alphanum(coeur.translate(_SUBSTITUTIONS)),
-    }
+    # Digits and symbols tacked on at the end ("-2026!"), digits at the start ("2026-").
+    fin = replie.rstrip("0123456789" + string.punctuation + " ")
+    coeur = fin.lstrip("0123456789 -_.")
+    formes = {replie, alphanum(replie), alphanum(fin), alphanum(coeur)}
+    formes |= {alphanum(t.translate(_SUBSTITUTIONS)) for t in (fin, coeur)}
     return {f for f in formes if f}
 
 
