@@ -8,9 +8,11 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from cpfadmin.domain import audit
+from cpfadmin.domain import audit, permissions
 from cpfadmin.domain.errors import AccesRefuse
+from cpfadmin.domain.permissions import Action
 from cpfadmin.services.acteur import Acteur
+from cpfadmin.services.comptes import organisme_par_siret
 from cpfadmin.store.models import EvenementAudit, TeteAudit
 from cpfadmin.store.uow import UniteDeTravail
 
@@ -27,11 +29,12 @@ def lister(
 ) -> list[dict[str, Any]]:
     """Operators read every event; principal and delegated admins the events of their
     organisme; gestionnaires none (``AccesRefuse``)."""
-    if not acteur.est_administrateur:
-        raise AccesRefuse("La lecture de l'audit est réservée aux administrateurs.")
-    if not acteur.est_operateur:
-        if organisme and organisme != acteur.organisme_siret:
-            raise AccesRefuse("Vous ne pouvez lire que l'audit de votre organisme.")
+    if organisme:
+        cible = organisme_par_siret(uow, organisme)
+        permissions.verifier(Action.AUDIT_LIRE, acteur.habilitation, cible.id)  # type: ignore[arg-type]
+        organisme = cible.siret
+    elif not acteur.est_operateur:
+        permissions.verifier(Action.AUDIT_LIRE, acteur.habilitation, acteur.organisme_id)
         organisme = acteur.organisme_siret
     requete = select(EvenementAudit)
     if organisme:

@@ -211,6 +211,12 @@ def designer_administrateur(
     nouveau: Compte | None = None
     if identifiant is not None:
         nouveau = compte_par_identifiant(uow, identifiant, verrouiller=True)
+        verifier(
+            Action.ADMIN_DESIGNER,
+            acteur.habilitation,
+            organisme.id,  # type: ignore[arg-type]
+            compte_cible_id=nouveau.id,
+        )
         if nouveau.organisme_id != organisme.id:
             raise DonneeInvalide(
                 f"Le compte {nouveau.identifiant} n'appartient pas à l'organisme {organisme.siret}."

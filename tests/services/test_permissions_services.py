@@ -519,13 +519,6 @@ def test_refusing_to_act_on_oneself_points_to_the_own_account_commands(monde: Mo
     assert erreur.value.suggestion == "cpfadmin me update"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "permissions.INTERDITES_SUR_SOI forbids ADMIN_DESIGNER on oneself, but "
-        "organismes.designer_administrateur never passes compte_cible_id to verifier"
-    ),
-)
 def test_an_operator_does_not_designate_itself_principal_admin(monde: Monde) -> None:
     acteur = monde.acteurs["OP-AD"]
     avant = monde.empreinte()
