@@ -12,7 +12,18 @@ import typer
 from typer.core import TyperGroup
 
 from cpfadmin import __version__
-from cpfadmin.cli import audit, cgu, db, gestionnaires, me, organismes, outbox, session, unites
+from cpfadmin.cli import (
+    audit,
+    cgu,
+    db,
+    gestionnaires,
+    me,
+    organismes,
+    outbox,
+    password,
+    session,
+    unites,
+)
 from cpfadmin.cli import init as init_cmd
 from cpfadmin.cli.context import contexte, reinitialiser
 from cpfadmin.cli.errors import CodeSortie, code_pour, traduire_usage
@@ -173,6 +184,7 @@ app.command("init")(init_cmd.init)
 app.command("login")(session.login)
 app.command("logout")(session.logout)
 app.add_typer(me.app, name="me")
+app.add_typer(password.app, name="password")
 app.add_typer(organismes.app, name="organismes")
 app.add_typer(gestionnaires.app, name="gestionnaires")
 app.add_typer(unites.app, name="unites")

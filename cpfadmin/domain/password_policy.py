@@ -36,6 +36,8 @@ class Politique:
             "Ne contient ni votre identifiant, ni votre nom, ni votre prénom, "
             "ni la partie locale de votre e-mail.",
             "N'est pas un mot de passe courant ou présent dans une liste de fuites.",
+            "Ne repose pas sur des suites de clavier (azerty, 1234, abcd…) ni sur des "
+            "caractères répétés.",
             f"Différent de vos {self.historique} derniers mots de passe.",
         ]
         if self.expiration_jours:

@@ -70,6 +70,11 @@ def _politique(compte: Compte, politiques: Politiques) -> password_policy.Politi
     )
 
 
+def compter_echec(uow: UniteDeTravail, compte: Compte, motif: str) -> None:
+    """Count a failure of this account (lock after the fifth), audit and commit."""
+    _echec(uow, compte, compte.identifiant, motif)
+
+
 def _echec(uow: UniteDeTravail, compte: Compte | None, identifiant: str | None, motif: str) -> None:
     """Count a failure, lock after the fifth, audit, commit — then the caller raises."""
     details: dict[str, object] = {"motif": motif}
@@ -100,7 +105,7 @@ def _echec(uow: UniteDeTravail, compte: Compte | None, identifiant: str | None, 
     uow.commit()
 
 
-def _est_verrouille(compte: Compte, maintenant: datetime) -> bool:
+def est_verrouille(compte: Compte, maintenant: datetime) -> bool:
     return compte.verrouille_jusqua is not None and compte.verrouille_jusqua > maintenant
 
 
@@ -114,7 +119,7 @@ def commencer_connexion(
     identifiant = normaliser_identifiant(saisie_identifiant)
     compte = uow.comptes.par_identifiant(identifiant, verrouiller=True) if identifiant else None
 
-    if compte is None or _est_verrouille(compte, maintenant):
+    if compte is None or est_verrouille(compte, maintenant):
         # Verify against a dummy hash so the answer takes as long as for a wrong password.
         credentials.verifier_mot_de_passe(
             mot_de_passe, credentials.hachage_factice(politiques.bcrypt_cost)

@@ -1,0 +1,124 @@
+"""``cpfadmin password``: changer le sien, renouveler celui d'un autre, la politique."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cpfadmin.cli.context import contexte
+from cpfadmin.cli.options import Identifiant
+
+app = typer.Typer(
+    help="Mots de passe : changer le vôtre, renouveler celui d'un compte, la politique.\n\n"
+    "Exemple : cpfadmin password change",
+    no_args_is_help=True,
+)
+
+
+@app.command("change")
+def changer(
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin",
+            help="Lire sur l'entrée standard le mot de passe actuel (ligne 1) et le nouveau "
+            "(ligne 2).",
+        ),
+    ] = False,
+) -> None:
+    """Changer votre mot de passe ; vos autres sessions prennent fin.
+
+    Exemple : printf '%s\\n%s\\n' "$ACTUEL" "$NOUVEAU" | cpfadmin password change --password-stdin
+    """
+    from cpfadmin.cli.saisie import demander_secret, lignes_stdin
+    from cpfadmin.domain.errors import MotDePasseNonConforme, SaisieRequise
+    from cpfadmin.services import auth, mots_de_passe
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    politiques = ctx.profil.politiques
+    if password_stdin:
+        lignes = lignes_stdin(2)
+        if len(lignes) < 2 or not lignes[0] or not lignes[1]:
+            raise SaisieRequise(
+                "Deux lignes attendues sur l'entrée standard : le mot de passe actuel, puis le "
+                "nouveau."
+            )
+        actuel, nouveau = lignes
+    else:
+        actuel = demander_secret("Mot de passe actuel", option="--password-stdin")
+        nouveau = ""
+        for essai in range(3):
+            nouveau = demander_secret("Nouveau mot de passe", confirmer=True)
+            try:
+                ctx.executer(
+                    lambda uow, n=nouveau: auth.verifier_nouveau_mot_de_passe(
+                        uow, uow.comptes.par_id(acteur.compte_id), n, politiques
+                    ),
+                    lecture=True,
+                )
+                break
+            except MotDePasseNonConforme as e:
+                if essai == 2:
+                    raise
+                ctx.avertir(e.message)
+    n = ctx.executer(lambda uow: mots_de_passe.changer(uow, acteur, actuel, nouveau, politiques))
+    ctx.info("Mot de passe modifié." + (f" {n} autre(s) session(s) terminée(s)." if n else ""))
+    if ctx.sortie == "json":
+        ctx.afficher({"identifiant": acteur.identifiant, "autres_sessions_terminees": n})
+
+
+@app.command("renew")
+def renouveler(identifiant: Identifiant) -> None:
+    """Renouveler le mot de passe d'un compte : un mot de passe temporaire est envoyé à son
+    e-mail (jamais affiché), ses sessions prennent fin, son verrouillage est levé.
+
+    Seule la CDC renouvelle le mot de passe d'un administrateur principal ; seul
+    l'administrateur principal renouvelle celui d'un administrateur délégué ; administrateurs
+    principal et délégués renouvellent ceux des gestionnaires. Pour le vôtre : password change.
+
+    Exemple : cpfadmin password renew ABCD2345
+    """
+    from cpfadmin.services import mots_de_passe
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    politiques, url = ctx.profil.politiques, ctx.profil.courrier.portal_url
+    vue = ctx.executer(
+        lambda uow: mots_de_passe.renouveler(uow, acteur, identifiant, politiques, url)
+    )
+    ctx.afficher(
+        vue,
+        colonnes=[
+            ("identifiant", "Identifiant"),
+            ("email", "Mot de passe temporaire envoyé à"),
+            ("temporaire_expire_le", "Valable jusqu'au"),
+            ("sessions_terminees", "Sessions terminées"),
+            ("deverrouille", "Compte déverrouillé"),
+        ],
+    )
+    ctx.livrer(acteur)
+
+
+@app.command("policy")
+def politique() -> None:
+    """Afficher la politique de mot de passe qui s'applique à votre compte.
+
+    Exemple : cpfadmin -o json password policy
+    """
+    from cpfadmin.services import mots_de_passe
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    politiques = ctx.profil.politiques
+    vue = ctx.executer(lambda uow: mots_de_passe.politique(uow, acteur, politiques), lecture=True)
+    if ctx.sortie != "table":
+        ctx.afficher(vue)
+        return
+    from rich.console import Console
+
+    console = Console()
+    console.print("[bold]Politique de mot de passe de votre compte[/bold]")
+    for regle in vue["regles"]:
+        console.print(f"  • {regle}")

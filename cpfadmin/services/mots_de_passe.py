@@ -1,0 +1,136 @@
+"""Passwords (SPEC §3, the seed's "Renouvellement de mot de passe"): one's own change, renewal
+by the right person, and the policy that applies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cpfadmin.config import Politiques
+from cpfadmin.domain import credentials, password_policy
+from cpfadmin.domain.errors import EtatIncompatible, IdentifiantsInvalides
+from cpfadmin.domain.permissions import Action, verifier
+from cpfadmin.domain.roles import Role, StatutCompte
+from cpfadmin.services import auth, courrier
+from cpfadmin.services.acteur import Acteur
+from cpfadmin.services.comptes import attribuer_mot_de_passe_temporaire, compte_par_identifiant
+from cpfadmin.store.uow import UniteDeTravail
+
+
+def changer(
+    uow: UniteDeTravail, acteur: Acteur, actuel: str, nouveau: str, politiques: Politiques
+) -> int:
+    """Change one's own password: the current one is required (a wrong one counts as a login
+    failure, so a left-open session cannot be used to guess it), the new one must meet the
+    policy. Every other session of the account ends; returns how many."""
+    compte = uow.comptes.par_id(acteur.compte_id)
+    assert compte is not None
+    if not compte.mot_de_passe_hache or not credentials.verifier_mot_de_passe(
+        actuel, compte.mot_de_passe_hache
+    ):
+        auth.compter_echec(uow, compte, "mot_de_passe_actuel_incorrect")
+        raise IdentifiantsInvalides("Mot de passe actuel incorrect.")
+    auth.verifier_nouveau_mot_de_passe(uow, compte, nouveau, politiques)
+    auth.definir_mot_de_passe(uow, compte, nouveau, politiques)
+    compte.echecs_consecutifs = 0
+    revoquees = uow.sessions.revoquer_toutes(
+        compte.id,  # type: ignore[arg-type]
+        uow.maintenant(),
+        sauf=acteur.session_id,
+    )
+    uow.auditer(
+        "mot_de_passe_change",
+        acteur=acteur.identifiant,
+        organisme=acteur.organisme_siret,
+        cible=acteur.identifiant,
+        details={"contexte": "changement", "autres_sessions_terminees": revoquees},
+    )
+    uow.commit()
+    return revoquees
+
+
+def renouveler(
+    uow: UniteDeTravail,
+    acteur: Acteur,
+    identifiant: str,
+    politiques: Politiques,
+    url_portail: str,
+) -> dict[str, Any]:
+    """Renew another account's password, exactly as the seed says: only the CDC (an operator)
+    renews a principal admin's; only the principal admin renews a delegated admin's; principal
+    and delegated admins renew gestionnaires'. Nobody renews their own (``password change``).
+    The new temporary password goes to the account's e-mail only; the old password stops
+    working, every session ends, the lock is lifted."""
+    compte = compte_par_identifiant(uow, identifiant, verrouiller=True)
+    verifier(
+        Action.MOT_DE_PASSE_RENOUVELER,
+        acteur.habilitation,
+        compte.organisme_id,
+        role_cible=Role(compte.role),
+        compte_cible_id=compte.id,
+    )
+    if compte.statut != StatutCompte.ACTIF.value:
+        raise EtatIncompatible(
+            f"Le compte {compte.identifiant} est {compte.statut} : réactivez-le d'abord.",
+            suggestion=f"cpfadmin gestionnaires reactivate {compte.identifiant}",
+        )
+    organisme = uow.organismes.par_id(compte.organisme_id)
+    assert organisme is not None
+    etait_verrouille = auth.est_verrouille(compte, uow.maintenant())
+    temporaire = attribuer_mot_de_passe_temporaire(uow, compte, politiques)
+    # The forced change must follow: the old password no longer opens the account (it stays
+    # in the history, so it cannot be chosen again).
+    compte.mot_de_passe_hache = None
+    compte.verrouillages = 0
+    compte.modifie_le = uow.maintenant()
+    sessions = uow.sessions.revoquer_toutes(compte.id, uow.maintenant())  # type: ignore[arg-type]
+    uow.session.flush()
+    courrier.mettre_en_file_temporaire(
+        uow, compte, organisme, temporaire, url_portail, renouvellement=True
+    )
+    uow.auditer(
+        "mot_de_passe_renouvele",
+        acteur=acteur.identifiant,
+        organisme=organisme.siret,
+        cible=compte.identifiant,
+        details={
+            "role_cible": compte.role,
+            "sessions_terminees": sessions,
+            "deverrouille": etait_verrouille,
+        },
+    )
+    uow.commit()
+    return {
+        "identifiant": compte.identifiant,
+        "email": compte.email,
+        "temporaire_expire_le": compte.temporaire_expire_le,
+        "sessions_terminees": sessions,
+        "deverrouille": etait_verrouille,
+    }
+
+
+def politique(uow: UniteDeTravail, acteur: Acteur, politiques: Politiques) -> dict[str, Any]:
+    """The policy that applies to the caller, in French."""
+    p = password_policy.politique_pour(
+        acteur.role, expiration_admin_jours=politiques.admin_password_days
+    )
+    return {
+        "role": acteur.role.value,
+        "longueur_min": p.longueur_min,
+        "longueur_max": p.longueur_max,
+        "longueur_sans_classes": p.longueur_sans_classes,
+        "historique": p.historique,
+        "expiration_jours": p.expiration_jours,
+        "echecs_avant_verrouillage": auth.ECHECS_AVANT_VERROUILLAGE,
+        "verrouillage_initial_minutes": int(auth.VERROUILLAGE_INITIAL.total_seconds() // 60),
+        "verrouillage_max_heures": int(auth.VERROUILLAGE_MAX.total_seconds() // 3600),
+        "temporaire_validite_jours": politiques.temporary_password_days,
+        "regles": [
+            *p.description,
+            f"Après {auth.ECHECS_AVANT_VERROUILLAGE} échecs consécutifs, le compte est verrouillé "
+            f"{int(auth.VERROUILLAGE_INITIAL.total_seconds() // 60)} minutes, puis deux fois plus "
+            "à chaque nouveau verrouillage, jusqu'à "
+            f"{int(auth.VERROUILLAGE_MAX.total_seconds() // 3600)} heures.",
+            f"Un mot de passe temporaire est valable {politiques.temporary_password_days} jours "
+            "et ne sert qu'une fois.",
+        ],
+    }
