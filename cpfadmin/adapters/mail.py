@@ -77,7 +77,7 @@ class TransportSmtp:
         securite: str = "none",
         utilisateur: str | None = None,
         mot_de_passe: str | None = None,
-        delai: float = 15.0,
+        delai: float = 10.0,
     ) -> None:
         if securite not in ("none", "starttls", "ssl"):
             raise ValueError(securite)
@@ -109,6 +109,12 @@ class TransportSmtp:
             if self._connexion is None:
                 self._connexion = self._connecter()
             self._connexion.send_message(construire(envoi))
+        except UnicodeEncodeError as e:
+            self.fermer()
+            raise ErreurTransport(
+                f"{self.description} : identifiant ou mot de passe SMTP non ASCII, non pris en "
+                "charge par le protocole"
+            ) from e
         except (OSError, smtplib.SMTPException) as e:
             self.fermer()
             raise ErreurTransport(f"{self.description} : {e}") from e

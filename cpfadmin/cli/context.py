@@ -137,7 +137,9 @@ class Contexte:
             return None, "aucun"
         return stocke.jeton, stocke.emplacement
 
-    def livrer(self, acteur: Acteur | None = None) -> Any:
+    def livrer(
+        self, acteur: Acteur | None = None, *, avertir: bool = True, essais_immediats: int = 1
+    ) -> Any:
         """Deliver the due messages right after a command committed (SPEC §4): an operator's
         command delivers every due message, an administrator's those of its organisme. A
         failure is a warning: the change is saved and the message stays queued."""
@@ -150,10 +152,14 @@ class Contexte:
         transport = depuis_configuration(self.profil.courrier, chemins().courrier)
         rapport = self._proteger(
             lambda: courrier.livrer(
-                self.fabrique(), transport, self.profil.courrier.sender, organisme_id=perimetre
+                self.fabrique(),
+                transport,
+                self.profil.courrier.sender,
+                organisme_id=perimetre,
+                essais_immediats=essais_immediats,
             )
         )
-        if rapport.echecs:
+        if rapport.echecs and avertir:
             _, destinataire, erreur = rapport.echecs[0]
             self.avertir(
                 f"message à {destinataire} non remis ({erreur}) ; {rapport.restants} message(s) "

@@ -74,7 +74,7 @@ def envoyer() -> None:
     ctx = contexte()
     acteur = ctx.acteur()
     ctx.executer(lambda uow: courrier.perimetre(uow, acteur), lecture=True)
-    rapport = ctx.livrer(acteur)
+    rapport = ctx.livrer(acteur, avertir=False, essais_immediats=3)
     ctx.afficher(
         rapport.as_dict()
         if ctx.sortie == "json"

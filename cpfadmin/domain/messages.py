@@ -16,7 +16,10 @@ class Courriel:
 
 
 def _date(d: datetime) -> str:
-    return d.astimezone().strftime("%d/%m/%Y à %H:%M")
+    """Paris time, as the portal's users read it, whatever the server's zone."""
+    from zoneinfo import ZoneInfo
+
+    return d.astimezone(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y à %H:%M (heure de Paris)")
 
 
 def mot_de_passe_temporaire(

@@ -4,6 +4,7 @@ is purged; an undelivered one expires with its temporary password."""
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -125,8 +126,10 @@ def livrer(
                         break
                     except ErreurTransport as e:
                         erreur = str(e)
-                        if essai < essais_immediats - 1:
-                            pause(0.5 * 2**essai)
+                    except Exception as e:  # a held message always gets a result recorded
+                        erreur = f"{type(e).__name__} : {e}"
+                    if essai < essais_immediats - 1:
+                        pause(0.5 * 2**essai)
                 resultats[message_id] = erreur
                 if erreur:
                     rapport.echecs.append((message_id, envoi.destinataire, erreur))
@@ -194,7 +197,8 @@ def _reserver(
                 select(Message).where(col(Message.id).in_(reserves)).order_by(col(Message.id))
             ):
                 corps = m.corps.replace(messages.MARQUEUR_SECRET, m.secret or "")
-                cle = f"cpfadmin-{m.id}-{int(m.cree_le.timestamp())}"
+                # Unique across stores and profiles sharing a mail directory.
+                cle = f"cpfadmin-{m.id}-{int(m.cree_le.timestamp())}-{secrets.token_hex(4)}"
                 envoi = Envoi(cle, expediteur, m.destinataire, m.sujet, corps)
                 envois.append((m.id, envoi))  # type: ignore[arg-type]
         uow.commit()

@@ -9,6 +9,7 @@ import json
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -138,8 +139,10 @@ def test_adding_a_gestionnaire_mails_its_temporary_password_and_prints_only_the_
     temporaire = temporaire_de(message)
     assert TEMPORAIRE.fullmatch(temporaire)
     expire = expiration_du_compte(url_base, identifiant)
-    assert timedelta(days=7) - timedelta(minutes=1) < expire - datetime.now(UTC) <= timedelta(days=7)
-    assert expire.astimezone().strftime("valable jusqu'au %d/%m/%Y à %H:%M") in corps
+    assert (
+        timedelta(days=7) - timedelta(minutes=1) < expire - datetime.now(UTC) <= timedelta(days=7)
+    )
+    assert expire.astimezone(ZoneInfo("Europe/Paris")).strftime("valable jusqu'au %d/%m/%Y à %H:%M (heure de Paris)") in corps
     assert f"Pour vous connecter : {URL_PORTAIL}" in corps
     # Two channels: the identifiant goes to the administrator, never into the e-mail…
     assert identifiant not in corps and identifiant.encode() not in brut
@@ -184,7 +187,7 @@ def test_designating_a_principal_admin_mails_its_temporary_password(
     temporaire = temporaire_de(message)
     assert temporaire not in r.stdout + r.stderr
     expire = expiration_du_compte(url_base, identifiant)
-    assert expire.astimezone().strftime("%d/%m/%Y à %H:%M") in corps
+    assert expire.astimezone(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y à %H:%M") in corps
 
     r = connecter(cli, identifiant, temporaire, MOT_DE_PASSE_ADMIN)
     assert r.exit_code == 0, r.stderr
@@ -254,8 +257,12 @@ def test_the_mail_directory_and_portal_url_come_from_the_profile(
 
 
 def test_an_unwritable_mail_directory_is_a_warning_and_the_account_exists(
-    cli, operateur, isolation, url_base, tmp_path
+    cli, operateur, isolation, url_base, tmp_path, monkeypatch
 ):
+    from cpfadmin.services import courrier
+
+    # (the immediate retries' pauses, 0.5 s then 1 s, are pinned by the service tests)
+    monkeypatch.setitem(courrier.livrer.__kwdefaults__, "pause", lambda _duree: None)
     obstacle = tmp_path / "pas-un-dossier"
     obstacle.write_text("un fichier, pas un dossier")
     configurer_courrier(isolation / "config.toml", directory=str(obstacle / "courrier"))

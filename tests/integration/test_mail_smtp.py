@@ -5,6 +5,7 @@ is created all the same, the message stays queued and is delivered on a later at
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,12 +27,17 @@ from tests.support.smtp import (
 )
 
 # The test server offers AUTH without TLS on purpose (loopback only).
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:Requiring AUTH while not requiring TLS:UserWarning"
-)
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 
 SIRET = "73282932000074"
 EXPEDITEUR = "ne-pas-repondre@moncompteformation.gouv.fr"
+
+
+@pytest.fixture(autouse=True)
+def sans_attente(monkeypatch):  # type: ignore[no-untyped-def]
+    """A failed delivery is retried at once after 0.5 s then 1 s: not worth waiting for here
+    (the service tests pin those pauses)."""
+    monkeypatch.setitem(courrier.livrer.__kwdefaults__, "pause", lambda _duree: None)
 
 
 @pytest.fixture
@@ -80,9 +86,7 @@ def smtp(isolation: Path, port: int, **autres: str) -> None:
     )
 
 
-def test_a_new_account_is_mailed_through_smtp_with_utf8_body(
-    cli, organisme, isolation, url_base
-):
+def test_a_new_account_is_mailed_through_smtp_with_utf8_body(cli, organisme, isolation, url_base):
     with ServeurSmtp() as serveur:
         smtp(isolation, serveur.port)
         r = ajouter(cli)
@@ -281,3 +285,22 @@ def test_outbox_send_with_the_server_down_exits_8_with_one_french_line(
     (vue,) = json_de(r)
     assert vue["statut"] == "en_attente" and vue["tentatives"] == 2
     assert f"127.0.0.1:{port}" in vue["derniere_erreur"]
+
+
+def test_outbox_send_with_the_server_down_in_json_reports_on_both_streams(
+    cli, organisme, isolation, url_base
+):
+    smtp(isolation, port_libre())
+    assert ajouter(cli).exit_code == 0
+    executer(url_base, "UPDATE message SET prochaine_tentative_le = :t", t=datetime.now(UTC))
+    r = cli("-o", "json", "outbox", "send")
+    assert r.exit_code == 8
+    rapport = json_de(r)
+    assert rapport["envoyes"] == 0 and rapport["en_attente"] == 1
+    ((echec,),) = [rapport["echecs"]]
+    assert echec["destinataire"] == "heloise.lefevre@example.fr" and echec["erreur"]
+    # stderr carries the error as JSON, and only that.
+    lignes = r.stderr.strip().splitlines()
+    assert len(lignes) == 1, r.stderr
+    erreur = json.loads(lignes[0])["erreur"]
+    assert erreur["code"] == 8 and "1 message(s) non remis" in erreur["message"]

@@ -18,46 +18,22 @@ The expected outcomes are written by hand from SPEC §2.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cpfadmin.cli.errors import CodeSortie, code_pour
-from cpfadmin.config import Politiques
 from cpfadmin.domain.errors import AccesRefuse, EtatIncompatible
 from cpfadmin.domain.roles import Role, StatutCompte
 from cpfadmin.services import audit, cgu, courrier, gestionnaires, organismes, unites
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.store.uow import UniteDeTravail
-from tests.conftest import BACKEND, _creer_base_postgres, _supprimer_base_postgres
-from tests.services.monde import ACTEURS, URL_PORTAIL, Monde, construire, siret_valide
+from tests.services.monde import ACTEURS, URL_PORTAIL, Monde, siret_valide
 
 AP, AD, G = Role.ADMINISTRATEUR_PRINCIPAL, Role.ADMINISTRATEUR_DELEGUE, Role.GESTIONNAIRE
 ROLES = {"AP": AP, "AD": AD, "G": G}
-
-
-@pytest.fixture(scope="module")
-def monde(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monde]:
-    from cpfadmin.store.engine import creer_moteur
-    from cpfadmin.store.migrate import mettre_a_jour
-
-    nom_pg = None
-    if BACKEND == "postgresql":
-        nom_pg, url = _creer_base_postgres()
-    else:
-        dossier: Path = tmp_path_factory.mktemp("permissions")
-        url = f"sqlite:///{dossier / 'cpfadmin.db'}"
-    moteur = creer_moteur(url)
-    try:
-        mettre_a_jour(moteur)
-        yield construire(moteur, Politiques(bcrypt_cost=4))
-    finally:
-        moteur.dispose()
-        if nom_pg:
-            _supprimer_base_postgres(nom_pg)
 
 
 # --- scenarios ----------------------------------------------------------------------------------
