@@ -147,15 +147,15 @@ def designer(
 
     ctx = contexte()
     acteur = ctx.acteur()
-    donnees = None
-    if identifiant is None:
-        donnees = {
-            "nom": nom,
-            "prenom": prenom,
-            "email": email,
-            "telephone_fixe": telephone_fixe,
-            "telephone_mobile": telephone_mobile,
-        }
+    champs = {
+        "nom": nom,
+        "prenom": prenom,
+        "email": email,
+        "telephone_fixe": telephone_fixe,
+        "telephone_mobile": telephone_mobile,
+    }
+    # With --identifiant, any account field is a mistake the service reports.
+    donnees = champs if identifiant is None or any(champs.values()) else None
     politiques, url = ctx.profil.politiques, ctx.profil.courrier.portal_url
     designation = ctx.executer(
         lambda uow: organismes.designer_administrateur(

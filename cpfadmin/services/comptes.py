@@ -306,3 +306,10 @@ def differences(avant: dict[str, Any], apres: dict[str, Any]) -> dict[str, Any]:
     if not cles:
         return {}
     return {"avant": {k: avant.get(k) for k in cles}, "apres": {k: apres.get(k) for k in cles}}
+
+
+def motif_like(texte: str) -> str:
+    """A LIKE pattern finding ``texte`` anywhere, with its ``%`` and ``_`` taken literally
+    (to use with ``escape="\\\\"``)."""
+    echappe = texte.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{echappe}%"

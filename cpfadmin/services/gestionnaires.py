@@ -21,6 +21,7 @@ from cpfadmin.services.comptes import (
     compte_par_identifiant,
     creer_compte,
     differences,
+    motif_like,
     organisme_vise,
     texte_de_recherche,
     vue_compte,
@@ -132,14 +133,7 @@ def lister(
     if recherche:
         from cpfadmin.services.comptes import _replie
 
-        motif = (
-            "%"
-            + _replie(recherche.strip())
-            .replace("\\", "\\\\")
-            .replace("%", "\\%")
-            .replace("_", "\\_")
-            + "%"
-        )
+        motif = motif_like(_replie(recherche.strip()))
         requete = requete.where(col(Compte.recherche).like(motif, escape="\\"))
     requete = requete.order_by(col(Compte.nom), col(Compte.prenom), col(Compte.id))
     if limite:
@@ -201,6 +195,10 @@ def modifier(
 ) -> dict[str, Any]:
     """Change an account's fields, unité, niveau, or grant/withdraw délégué. An empty phone
     clears it (one stays). Audited with before/after."""
+    if unite is not None and sans_unite:
+        raise DonneeInvalide("--unite et --sans-unite s'excluent.", champ="unite")
+    if niveau is not None and sans_niveau:
+        raise DonneeInvalide("--niveau et --sans-niveau s'excluent.", champ="niveau_habilitation")
     compte = compte_par_identifiant(uow, identifiant, verrouiller=True)
     role = Role(compte.role)
     verifier(
@@ -313,10 +311,10 @@ def _changer_statut(
         acteur=acteur.identifiant,
         organisme=organisme.siret,
         cible=compte.identifiant,
-        details={
-            "avant": {"statut": statut_avant, "role": role.value},
-            "apres": {"statut": compte.statut, "role": compte.role},
-        },
+        details=differences(
+            {"statut": statut_avant, "role": role.value},
+            {"statut": compte.statut, "role": compte.role},
+        ),
     )
     uow.commit()
     return vue_compte(compte, organisme, unite)

@@ -20,6 +20,7 @@ from cpfadmin.services.comptes import (
     compte_par_identifiant,
     creer_compte,
     differences,
+    motif_like,
     organisme_par_siret,
 )
 from cpfadmin.store.models import Compte, Organisme
@@ -98,6 +99,7 @@ def ajouter(
         "organisme_cree",
         acteur=acteur.identifiant,
         organisme=siret_n,
+        cible=siret_n,
         details={"raison_sociale": texte, "type": t.value},
     )
     uow.commit()
@@ -122,9 +124,10 @@ def lister(
     if statut:
         requete = requete.where(Organisme.statut == _statut(statut).value)
     if recherche:
-        motif = f"%{recherche.strip().lower()}%"
+        motif = motif_like(recherche.strip().lower())
         requete = requete.where(
-            func.lower(col(Organisme.raison_sociale)).like(motif) | col(Organisme.siret).like(motif)
+            func.lower(col(Organisme.raison_sociale)).like(motif, escape="\\")
+            | col(Organisme.siret).like(motif, escape="\\")
         )
     return [vue(uow, o) for o in uow.session.exec(requete.order_by(col(Organisme.raison_sociale)))]
 
@@ -204,6 +207,11 @@ def designer_administrateur(
     verifier(Action.ADMIN_DESIGNER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
     if organisme.statut != StatutOrganisme.ACTIF.value:
         raise EtatIncompatible(f"L'organisme {organisme.siret} est suspendu.")
+    if identifiant is not None and donnees and any(donnees.values()):
+        raise DonneeInvalide(
+            "Avec --identifiant, le membre désigné garde ses données : retirez --nom, --prenom, "
+            "--email et les téléphones."
+        )
     if (identifiant is None) == (donnees is None):
         raise DonneeInvalide(
             "Indiquez soit --identifiant d'un membre, soit les données d'un nouveau compte."

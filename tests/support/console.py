@@ -62,11 +62,7 @@ def mot_de_passe_temporaire(adresse: str) -> str:
 
 
 def tous_les_temporaires() -> list[str]:
-    return [
-        t.group(1)
-        for m in courriels()
-        if (t := LIGNE_TEMPORAIRE.search(corps(m))) is not None
-    ]
+    return [t.group(1) for m in courriels() if (t := LIGNE_TEMPORAIRE.search(corps(m))) is not None]
 
 
 # --- the store ---------------------------------------------------------------------------------
