@@ -142,7 +142,12 @@ def test_adding_a_gestionnaire_mails_its_temporary_password_and_prints_only_the_
     assert (
         timedelta(days=7) - timedelta(minutes=1) < expire - datetime.now(UTC) <= timedelta(days=7)
     )
-    assert expire.astimezone(ZoneInfo("Europe/Paris")).strftime("valable jusqu'au %d/%m/%Y à %H:%M (heure de Paris)") in corps
+    assert (
+        expire.astimezone(ZoneInfo("Europe/Paris")).strftime(
+            "valable jusqu'au %d/%m/%Y à %H:%M (heure de Paris)"
+        )
+        in corps
+    )
     assert f"Pour vous connecter : {URL_PORTAIL}" in corps
     # Two channels: the identifiant goes to the administrator, never into the e-mail…
     assert identifiant not in corps and identifiant.encode() not in brut

@@ -32,5 +32,3 @@ def monde(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monde]:
         moteur.dispose()
         if nom_pg:
             _supprimer_base_postgres(nom_pg)
-
-
