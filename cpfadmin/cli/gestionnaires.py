@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -246,3 +247,304 @@ def supprimer(identifiant: Identifiant) -> None:
     Exemple : cpfadmin gestionnaires remove ABCD2345
     """
     _statut(identifiant, "supprimer", "Compte {identifiant} supprimé.")
+
+
+COLONNES_RAPPORT = [
+    ("ligne", "Ligne"),
+    ("resultat", "Résultat"),
+    ("identifiant", "Identifiant"),
+    ("email", "E-mail"),
+    ("colonne", "Colonne"),
+    ("raison", "Raison"),
+]
+RESULTATS = {
+    "cree": "créé",
+    "mis_a_jour": "mis à jour",
+    "existant": "existant (ignoré)",
+    "rejete": "rejeté",
+    "a_creer": "à créer",
+    "a_mettre_a_jour": "à mettre à jour",
+}
+LIGNES_AFFICHEES_MAX = 200
+
+
+@app.command("import")
+def importer(
+    fichier: Annotated[
+        str,
+        typer.Argument(
+            help="Fichier CSV, XLSX, JSON ou NDJSON ; « - » pour l'entrée standard.",
+            show_default=False,
+        ),
+    ],
+    organisme: Organisme = None,
+    format_: Annotated[
+        str | None,
+        typer.Option("--format", help="csv, xlsx, json ou ndjson (deviné sinon)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Tout vérifier, ne rien écrire.")
+    ] = False,
+    on_existing: Annotated[
+        str,
+        typer.Option(
+            "--on-existing",
+            help="Compte existant (même e-mail) : skip (ignorer), update (mettre à jour) ou "
+            "fail (rejeter la ligne).",
+        ),
+    ] = "skip",
+    create_unites: Annotated[
+        bool, typer.Option("--create-unites", help="Créer les unités absentes.")
+    ] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Écrire le rapport (.csv pour un tableur, ou .json)."),
+    ] = None,
+) -> None:
+    """Habiliter des gestionnaires en masse depuis un tableur : chaque ligne est vérifiée avant
+    toute écriture ; le rapport donne l'identifiant de chaque compte créé (à transmettre) et la
+    raison de chaque ligne rejetée. Relancer le même fichier ne crée rien deux fois.
+
+    Colonnes : nom, prenom, email, telephone_fixe, telephone_mobile, unite, niveau_habilitation,
+    administrateur_delegue (oui/non) ; en-têtes lus sans égard aux accents ni à la casse.
+    Code 7 si une ligne est rejetée.
+
+    Exemple : cpfadmin gestionnaires import agents.csv --create-unites --report rapport.csv
+    """
+    from cpfadmin.adapters.fichiers import copier_stdin, ouvrir
+    from cpfadmin.domain.errors import DonneeInvalide
+    from cpfadmin.services import imports
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    if report is not None and report.suffix.lower() not in (".csv", ".json"):
+        raise DonneeInvalide("--report : un fichier .csv ou .json.", champ="report")
+    chemin, temporaire = (copier_stdin(), True) if fichier == "-" else (Path(fichier), False)
+    analyse = None
+    try:
+        source = ouvrir(
+            chemin, format_=format_, nom_affiche="entrée standard" if temporaire else fichier
+        )
+        with _progression("Vérification") as avancer:
+            analyse = ctx.executer(
+                lambda uow: imports.analyser(
+                    uow,
+                    acteur,
+                    source,
+                    organisme_siret=organisme,
+                    sur_existant=on_existing,
+                    creer_unites=create_unites,
+                    progression=avancer,
+                ),
+                lecture=True,
+            )
+        if analyse.colonnes_inconnues:
+            ctx.avertir(
+                "colonne(s) inconnue(s), non importée(s) : "
+                + ", ".join(f"« {c} »" for c in analyse.colonnes_inconnues)
+            )
+        if not dry_run:
+            politiques, url = ctx.profil.politiques, ctx.profil.courrier.portal_url
+            with _progression("Import", total=analyse.a_creer + analyse.a_mettre_a_jour) as avancer:
+                resultat = imports.importer(
+                    ctx.fabrique(),
+                    ctx.executer,
+                    acteur,
+                    analyse,
+                    politiques,
+                    url,
+                    sur_existant=on_existing,
+                    nom_source=fichier,
+                    progression=avancer,
+                )
+            resume = {
+                "crees": resultat.crees,
+                "mis_a_jour": resultat.mis_a_jour,
+                "existants": resultat.existants,
+                "rejetes": analyse.rejetes,
+            }
+        else:
+            resume = {
+                "a_creer": analyse.a_creer,
+                "a_mettre_a_jour": analyse.a_mettre_a_jour,
+                "existants": analyse.existants,
+                "rejetes": analyse.rejetes,
+            }
+        lignes = [
+            e
+            for e in analyse.rapport.lignes()
+            if dry_run or e["resultat"] not in ("a_creer", "a_mettre_a_jour")
+        ]
+        if report is not None:
+            _ecrire_rapport(report, lignes)
+        _afficher_rapport(ctx, analyse, resume, lignes, dry_run)
+        if not dry_run:
+            ctx.livrer(acteur)
+    finally:
+        if temporaire:
+            chemin.unlink(missing_ok=True)
+        if analyse is not None:
+            analyse.valides.unlink(missing_ok=True)
+            analyse.rapport.fermer()
+    if analyse.rejetes:
+        raise DonneeInvalide(
+            f"{analyse.rejetes} ligne(s) rejetée(s) : voir le rapport"
+            + (f" ({report})." if report else " (--report FICHIER pour le garder).")
+        )
+
+
+def _progression(libelle: str, total: int | None = None):  # type: ignore[no-untyped-def]
+    """A Rich progress bar on stderr when it is a terminal; nothing otherwise."""
+    import contextlib
+    import sys
+
+    @contextlib.contextmanager
+    def barre():  # type: ignore[no-untyped-def]
+        if not sys.stderr.isatty() or contexte().sortie == "json":
+            yield lambda _n: None
+            return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[debit]}"),
+            TimeRemainingColumn(),
+            console=_console_erreur(),
+            transient=True,
+        ) as progres:
+            tache = progres.add_task(libelle, total=total, debit="")
+
+            def avancer(n: int) -> None:
+                vitesse = progres.tasks[0].speed
+                progres.update(
+                    tache, completed=n, debit=f"{vitesse:.0f} lignes/s" if vitesse else ""
+                )
+
+            yield avancer
+
+    return barre()
+
+
+def _console_erreur():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _ecrire_rapport(chemin: Path, lignes: list[dict]) -> None:  # type: ignore[type-arg]
+    from cpfadmin.adapters.fichiers import ecrire
+
+    colonnes = [c for c, _ in COLONNES_RAPPORT]
+    format_ = "json" if chemin.suffix.lower() == ".json" else "csv"
+    ecrire(chemin, format_, colonnes, lignes)
+
+
+def _afficher_rapport(ctx, analyse, resume: dict, lignes: list[dict], dry_run: bool) -> None:  # type: ignore[no-untyped-def, type-arg]
+    if ctx.sortie == "json":
+        ctx.afficher(
+            {
+                "organisme_siret": analyse.organisme_siret,
+                "source": analyse.source,
+                "simulation": dry_run,
+                "resume": resume,
+                "colonnes_inconnues": analyse.colonnes_inconnues,
+                "unites_creees" if not dry_run else "unites_a_creer": analyse.unites_a_creer,
+                "lignes": lignes,
+            }
+        )
+        return
+    montrees = (
+        lignes
+        if len(lignes) <= LIGNES_AFFICHEES_MAX
+        else [e for e in lignes if e["resultat"] == "rejete"]
+    )
+    if montrees:
+        ctx.afficher(
+            [{**e, "resultat": RESULTATS.get(e["resultat"], e["resultat"])} for e in montrees],
+            colonnes=COLONNES_RAPPORT,
+        )
+    if len(lignes) > LIGNES_AFFICHEES_MAX:
+        ctx.info(
+            f"{len(lignes)} lignes : seules les lignes rejetées sont affichées ; le rapport "
+            "complet s'obtient avec --report FICHIER ou -o json."
+        )
+    if dry_run:
+        ctx.info(
+            f"Simulation ({analyse.source}) : {resume['a_creer']} à créer, "
+            f"{resume['a_mettre_a_jour']} à mettre à jour, {resume['existants']} existant(s), "
+            f"{resume['rejetes']} rejetée(s). Rien n'a été écrit."
+        )
+    else:
+        ctx.info(
+            f"Import ({analyse.source}) : {resume['crees']} créé(s), "
+            f"{resume['mis_a_jour']} mis à jour, {resume['existants']} existant(s) ignoré(s), "
+            f"{resume['rejetes']} rejetée(s)."
+            + (
+                f" Unités créées : {', '.join(analyse.unites_a_creer)}."
+                if analyse.unites_a_creer
+                else ""
+            )
+        )
+
+
+@app.command("export")
+def exporter(
+    organisme: Organisme = None,
+    unite: Annotated[str | None, typer.Option(help="Seulement cette unité.")] = None,
+    statut: Annotated[
+        str | None,
+        typer.Option(help="actif, suspendu ou supprime (par défaut : tous sauf supprimés)."),
+    ] = None,
+    fichier: Annotated[
+        Path | None,
+        typer.Option(
+            "--fichier",
+            help="Fichier à écrire (.csv, .xlsx, .json, .ndjson) ; sinon la sortie standard.",
+        ),
+    ] = None,
+    format_: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="csv, xlsx, json ou ndjson (d'après --fichier sinon ; csv par défaut)."
+        ),
+    ] = None,
+) -> None:
+    """Exporter les comptes d'un organisme avec les colonnes de l'import (plus identifiant,
+    rôle et statut) : l'export se réimporte tel quel, dans un autre organisme par exemple.
+
+    Exemple : cpfadmin gestionnaires export --fichier comptes.xlsx
+    """
+    from cpfadmin.adapters.fichiers import EXTENSIONS, ecrire
+    from cpfadmin.domain import tableur
+    from cpfadmin.domain.errors import DonneeInvalide
+    from cpfadmin.services import imports
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    if format_ is None:
+        format_ = (
+            EXTENSIONS.get(fichier.suffix.lower(), "csv")
+            if fichier
+            else ("json" if ctx.sortie == "json" else "csv")
+        )
+    if format_ not in ("csv", "xlsx", "json", "ndjson"):
+        raise DonneeInvalide(f"--format : {format_} (csv, xlsx, json ou ndjson).", champ="format")
+
+    def travail(uow):  # type: ignore[no-untyped-def]
+        lignes = imports.exporter(
+            uow, acteur, organisme_siret=organisme, unite=unite, statut=statut
+        )
+        return ecrire(fichier, format_, tableur.COLONNES_EXPORT, lignes)
+
+    n = ctx.executer(travail, lecture=True)
+    ctx.info(f"{n} compte(s) exporté(s)" + (f" dans {fichier}." if fichier else "."))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, select
@@ -106,11 +107,14 @@ class UniteDeTravail:
         # the same order and the chain is extended by one transaction at a time.
         tete = self.session.exec(select(TeteAudit).where(TeteAudit.id == 1).with_for_update()).one()
         seq, precedent = tete.seq, tete.condensat
+        lignes = []
         for e in self._evenements:
             seq += 1
             condensat = audit.condensat_evenement(seq=seq, precedent=precedent, **e)
-            self.session.add(EvenementAudit(seq=seq, precedent=precedent, condensat=condensat, **e))
+            lignes.append({"seq": seq, "precedent": precedent, "condensat": condensat, **e})
             precedent = condensat
+        # One multi-row INSERT: a bulk import writes thousands of events per transaction.
+        self.session.execute(insert(EvenementAudit), lignes)
         tete.seq, tete.condensat = seq, precedent
         self._evenements = []
 

@@ -1,0 +1,688 @@
+"""Bulk creation of gestionnaires from a spreadsheet, and the export that re-imports (SPEC §6).
+
+An import reads its source twice, streaming:
+
+1. ``analyser`` validates every row (same rules as ``gestionnaires add``, plus duplicates in
+   the file and accounts that already exist) and keeps the valid rows, normalised, in a spool
+   file; nothing is written to the store. ``--dry-run`` stops there.
+2. ``importer`` writes the valid rows in batches: each batch's accounts, audit events and
+   e-mails commit together, and every batch checks again which e-mails already exist, so an
+   import killed at any point leaves no half-created account and simply runs again.
+
+Memory stays flat whatever the size of the file: rows are read, checked and written a batch at
+a time; only the set of e-mails seen in the file grows with it.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+from sqlmodel import col, select
+
+from cpfadmin.adapters.fichiers import Source
+from cpfadmin.config import Politiques
+from cpfadmin.domain import credentials, messages, tableur, validation
+from cpfadmin.domain.errors import DonneeInvalide
+from cpfadmin.domain.identifiant import generer_identifiant
+from cpfadmin.domain.permissions import Action, autorise, verifier
+from cpfadmin.domain.roles import Role, StatutCompte, StatutOrganisme
+from cpfadmin.services import gestionnaires
+from cpfadmin.services.acteur import Acteur
+from cpfadmin.services.comptes import DonneesCompte, organisme_vise, texte_de_recherche
+from cpfadmin.services.unites import cle as cle_unite
+from cpfadmin.store.models import Compte, Message, Organisme, Unite
+from cpfadmin.store.uow import UniteDeTravail
+
+LOT = 500
+SUR_EXISTANT = ("skip", "update", "fail")
+
+
+@dataclass
+class LigneRapport:
+    ligne: int
+    resultat: str  # cree, mis_a_jour, existant, rejete (a_creer, a_mettre_a_jour: dry-run)
+    email: str | None = None
+    identifiant: str | None = None
+    colonne: str | None = None
+    raison: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ligne": self.ligne,
+            "resultat": self.resultat,
+            "identifiant": self.identifiant,
+            "email": self.email,
+            "colonne": self.colonne,
+            "raison": self.raison,
+        }
+
+
+class JournalRapport:
+    """The per-row report, spooled to a temporary file (an import may have 100,000 rows)."""
+
+    def __init__(self) -> None:
+        self._fichier = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed by fermer()
+        self.compteurs: dict[str, int] = {}
+
+    def ajouter(self, ligne: LigneRapport) -> None:
+        self.compteurs[ligne.resultat] = self.compteurs.get(ligne.resultat, 0) + 1
+        self._fichier.write(json.dumps(ligne.as_dict(), ensure_ascii=False) + "\n")
+
+    def lignes(self) -> Iterator[dict[str, Any]]:
+        """Every row of the report, in file order."""
+        self._fichier.flush()
+        self._fichier.seek(0)
+        entrees = [json.loads(t) for t in self._fichier]
+        entrees.sort(key=lambda e: e["ligne"])
+        self._fichier.seek(0, 2)
+        yield from entrees
+
+    def fermer(self) -> None:
+        self._fichier.close()
+
+
+@dataclass
+class Analyse:
+    """What pass 1 found; its ``valides`` spool feeds pass 2."""
+
+    organisme_siret: str
+    source: str
+    colonnes_inconnues: list[str]
+    colonnes_ignorees: list[str]
+    rapport: JournalRapport
+    valides: Path
+    a_creer: int = 0
+    a_mettre_a_jour: int = 0
+    existants: int = 0
+    rejetes: int = 0
+    unites_a_creer: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.a_creer + self.a_mettre_a_jour + self.existants + self.rejetes
+
+
+def _colonnes(source: Source) -> tuple[dict[str, str], list[str], list[str]]:
+    """Header as written → canonical column; the unknown headers; the export-only ones."""
+    correspondance: dict[str, str] = {}
+    inconnues, ignorees = [], []
+    vues: dict[str, str] = {}
+    for entete in source.entetes:
+        if not entete:
+            continue
+        colonne = tableur.colonne_de(entete)
+        if colonne is None:
+            inconnues.append(entete)
+            continue
+        if colonne in vues:
+            raise DonneeInvalide(
+                f"Les colonnes « {vues[colonne]} » et « {entete} » désignent toutes deux "
+                f"{colonne}.",
+                champ="fichier",
+            )
+        vues[colonne] = entete
+        if colonne in tableur.COLONNES_EXPORT_SEULEMENT:
+            ignorees.append(entete)
+        else:
+            correspondance[entete] = colonne
+    manquantes = [c for c in tableur.OBLIGATOIRES if c not in correspondance.values()]
+    if manquantes:
+        raise DonneeInvalide(
+            f"Colonne(s) obligatoire(s) absente(s) : {', '.join(manquantes)} "
+            f"(en-têtes lus : {', '.join(e for e in source.entetes if e) or 'aucun'}).",
+            champ="fichier",
+        )
+    return correspondance, inconnues, ignorees
+
+
+class _Rejet(Exception):
+    def __init__(self, colonne: str | None, raison: str) -> None:
+        self.colonne, self.raison = colonne, raison
+
+
+def _cellules(valeurs: dict[str, Any], correspondance: dict[str, str]) -> dict[str, str | None]:
+    cellules: dict[str, str | None] = dict.fromkeys(tableur.COLONNES_IMPORT)
+    for entete, brut in valeurs.items():
+        colonne = correspondance.get(entete)
+        if colonne is None:
+            continue
+        if colonne == "administrateur_delegue" and isinstance(brut, (bool, int, float)):
+            cellules[colonne] = brut  # type: ignore[assignment]
+            continue
+        texte = tableur.texte_de_cellule(brut)
+        if texte is not None and len(texte) > 1000:
+            raise _Rejet(colonne, f"{colonne} : valeur trop longue ({len(texte)} caractères).")
+        cellules[colonne] = texte
+    return cellules
+
+
+def _normaliser(cellules: dict[str, Any], peut_deleguer: bool) -> dict[str, Any]:
+    """A row's cells → the account to create, or ``_Rejet`` naming the column and reason."""
+    try:
+        donnees = DonneesCompte.valider(
+            nom=cellules["nom"],
+            prenom=cellules["prenom"],
+            email=cellules["email"],
+            telephone_fixe=cellules["telephone_fixe"],
+            telephone_mobile=cellules["telephone_mobile"],
+            niveau=cellules["niveau_habilitation"],
+        )
+        delegue = tableur.delegue(cellules["administrateur_delegue"])
+        unite = (
+            validation.texte(
+                cellules["unite"], "unite", longueur_max=validation.LONGUEUR_MAX_LIBELLE
+            )
+            if cellules["unite"]
+            else None
+        )
+    except DonneeInvalide as e:
+        colonne = e.champ if e.champ != "telephone" else "telephone_fixe/telephone_mobile"
+        raise _Rejet(colonne, e.message) from None
+    if delegue and not peut_deleguer:
+        raise _Rejet(
+            "administrateur_delegue",
+            "Seuls l'administrateur principal et la CDC nomment des administrateurs délégués.",
+        )
+    return {
+        "nom": donnees.nom,
+        "prenom": donnees.prenom,
+        "email": donnees.email,
+        "email_cle": validation.cle_email(donnees.email),
+        "telephone_fixe": donnees.telephone_fixe,
+        "telephone_mobile": donnees.telephone_mobile,
+        "niveau_habilitation": donnees.niveau.value if donnees.niveau else None,
+        "unite": unite,
+        "delegue": delegue,
+    }
+
+
+def _existants(uow: UniteDeTravail, organisme_id: int, cles: list[str]) -> dict[str, Compte]:
+    if not cles:
+        return {}
+    return {
+        c.email_cle: c
+        for c in uow.session.exec(
+            select(Compte).where(
+                Compte.organisme_id == organisme_id, col(Compte.email_cle).in_(cles)
+            )
+        )
+    }
+
+
+def _par_lots(iterable: Iterator[Any], taille: int) -> Iterator[list[Any]]:
+    lot: list[Any] = []
+    for element in iterable:
+        lot.append(element)
+        if len(lot) == taille:
+            yield lot
+            lot = []
+    if lot:
+        yield lot
+
+
+def analyser(
+    uow: UniteDeTravail,
+    acteur: Acteur,
+    source: Source,
+    *,
+    organisme_siret: str | None = None,
+    sur_existant: str = "skip",
+    creer_unites: bool = False,
+    progression: Callable[[int], None] | None = None,
+) -> Analyse:
+    """Pass 1: validate every row, write nothing. Raises ``AccesRefuse`` (as ``add``) and
+    ``DonneeInvalide`` for a file that cannot be read or lacks a required column."""
+    if sur_existant not in SUR_EXISTANT:
+        raise DonneeInvalide(f"--on-existing : {sur_existant} (skip, update ou fail).")
+    organisme = organisme_vise(uow, acteur, organisme_siret)
+    verifier(Action.GESTIONNAIRE_AJOUTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
+    if organisme.statut != StatutOrganisme.ACTIF.value:
+        gestionnaires._exiger_organisme_actif(organisme)
+    peut_deleguer = autorise(
+        Action.DELEGUE_ATTRIBUER,
+        acteur.habilitation,
+        organisme.id,
+        role_cible=Role.GESTIONNAIRE,  # type: ignore[arg-type]
+    )
+    correspondance, inconnues, ignorees = _colonnes(source)
+    unites = {
+        u.libelle_cle: u.libelle
+        for u in uow.session.exec(select(Unite).where(Unite.organisme_id == organisme.id))
+    }
+    a_creer_unites: dict[str, str] = {}
+    rapport = JournalRapport()
+    spool = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed by the caller
+        "w", encoding="utf-8", prefix="cpfadmin-valides-", delete=False
+    )
+    analyse = Analyse(
+        organisme_siret=organisme.siret,
+        source=source.description,
+        colonnes_inconnues=inconnues,
+        colonnes_ignorees=ignorees,
+        rapport=rapport,
+        valides=Path(spool.name),
+    )
+    vus: dict[str, int] = {}
+    lus = 0
+    with spool:
+        for lot in _par_lots(source.lignes(), LOT):
+            prets: list[tuple[int, dict[str, Any]]] = []
+            for ligne in lot:
+                try:
+                    ligne_valide = _normaliser(
+                        _cellules(ligne.valeurs, correspondance), peut_deleguer
+                    )
+                    cle = ligne_valide["email_cle"]
+                    if cle in vus:
+                        raise _Rejet(
+                            "email", f"E-mail en double dans le fichier (déjà ligne {vus[cle]})."
+                        )
+                    vus[cle] = ligne.numero
+                    if ligne_valide["unite"]:
+                        cu = cle_unite(ligne_valide["unite"])
+                        if cu in unites:
+                            ligne_valide["unite"] = unites[cu]
+                        elif creer_unites:
+                            a_creer_unites.setdefault(cu, ligne_valide["unite"])
+                            ligne_valide["unite"] = a_creer_unites[cu]
+                        else:
+                            raise _Rejet(
+                                "unite",
+                                f"Unité inconnue : « {ligne_valide['unite']} » (créez-la, ou "
+                                "relancez avec --create-unites).",
+                            )
+                    prets.append((ligne.numero, ligne_valide))
+                except _Rejet as r:
+                    analyse.rejetes += 1
+                    email = tableur.texte_de_cellule(
+                        next(
+                            (
+                                v
+                                for k, v in ligne.valeurs.items()
+                                if correspondance.get(k) == "email"
+                            ),
+                            None,
+                        )
+                    )
+                    rapport.ajouter(
+                        LigneRapport(ligne.numero, "rejete", email, None, r.colonne, r.raison)
+                    )
+            existants = _existants(uow, organisme.id, [v["email_cle"] for _, v in prets])  # type: ignore[arg-type]
+            for numero, v in prets:
+                existant = existants.get(v["email_cle"])
+                if existant is None:
+                    analyse.a_creer += 1
+                    rapport.ajouter(LigneRapport(numero, "a_creer", v["email"]))
+                    spool.write(json.dumps([numero, v], ensure_ascii=False) + "\n")
+                elif sur_existant == "fail":
+                    analyse.rejetes += 1
+                    rapport.ajouter(
+                        LigneRapport(
+                            numero,
+                            "rejete",
+                            v["email"],
+                            existant.identifiant,
+                            "email",
+                            f"Un compte existe déjà avec cet e-mail : {existant.identifiant}.",
+                        )
+                    )
+                elif sur_existant == "update":
+                    raison = _refus_mise_a_jour(acteur, existant, v)
+                    if raison:
+                        analyse.rejetes += 1
+                        rapport.ajouter(
+                            LigneRapport(
+                                numero, "rejete", v["email"], existant.identifiant, None, raison
+                            )
+                        )
+                    else:
+                        analyse.a_mettre_a_jour += 1
+                        rapport.ajouter(
+                            LigneRapport(
+                                numero, "a_mettre_a_jour", v["email"], existant.identifiant
+                            )
+                        )
+                        spool.write(json.dumps([numero, v], ensure_ascii=False) + "\n")
+                else:
+                    analyse.existants += 1
+                    rapport.ajouter(
+                        LigneRapport(numero, "existant", v["email"], existant.identifiant)
+                    )
+            lus += len(lot)
+            if progression:
+                progression(lus)
+    analyse.unites_a_creer = sorted(a_creer_unites.values())
+    return analyse
+
+
+def _refus_mise_a_jour(acteur: Acteur, compte: Compte, v: dict[str, Any]) -> str | None:
+    role = Role(compte.role)
+    if compte.statut != StatutCompte.ACTIF.value:
+        return f"Le compte {compte.identifiant} est {compte.statut} : réactivez-le d'abord."
+    if not autorise(
+        Action.COMPTE_MODIFIER,
+        acteur.habilitation,
+        compte.organisme_id,
+        role_cible=role,
+        compte_cible_id=compte.id,
+    ):
+        return (
+            f"Votre compte ne permet pas de modifier {compte.identifiant} ({role.libelle.lower()})."
+        )
+    voulu = Role.ADMINISTRATEUR_DELEGUE if v["delegue"] else Role.GESTIONNAIRE
+    if (
+        role is not Role.ADMINISTRATEUR_PRINCIPAL
+        and voulu is not role
+        and not autorise(
+            Action.DELEGUE_ATTRIBUER,
+            acteur.habilitation,
+            compte.organisme_id,
+            role_cible=role,
+            compte_cible_id=compte.id,
+        )
+    ):
+        return "Seuls l'administrateur principal et la CDC nomment ou retirent des délégués."
+    return None
+
+
+@dataclass
+class ResultatImport:
+    crees: int = 0
+    mis_a_jour: int = 0
+    existants: int = 0
+
+
+def importer(
+    fabrique: Callable[[], UniteDeTravail],
+    executer: Callable[[Callable[[UniteDeTravail], Any]], Any],
+    acteur: Acteur,
+    analyse: Analyse,
+    politiques: Politiques,
+    url_portail: str,
+    *,
+    sur_existant: str = "skip",
+    nom_source: str = "",
+    progression: Callable[[int], None] | None = None,
+) -> ResultatImport:
+    """Pass 2: write the rows ``analyser`` kept, a batch per transaction (``executer`` runs
+    one unit of work with retries). The report gets each row's outcome."""
+    resultat = ResultatImport()
+    faits = 0
+    with analyse.valides.open("r", encoding="utf-8") as f:
+        for lot in _par_lots((json.loads(t) for t in f), LOT):
+            issue = executer(
+                lambda uow, lot=lot: _ecrire_lot(
+                    uow, acteur, analyse, lot, politiques, url_portail, sur_existant, nom_source
+                )
+            )
+            for ligne in issue:
+                analyse.rapport.ajouter(ligne)
+                if ligne.resultat == "cree":
+                    resultat.crees += 1
+                elif ligne.resultat == "mis_a_jour":
+                    resultat.mis_a_jour += 1
+                else:
+                    resultat.existants += 1
+            faits += len(lot)
+            if progression:
+                progression(faits)
+    resultat.existants += analyse.existants
+    return resultat
+
+
+def _unites(
+    uow: UniteDeTravail, organisme: Organisme, acteur: Acteur, libelles: set[str]
+) -> dict[str, int]:
+    """The ids of the unités the batch names, creating the missing ones (``--create-unites``,
+    already decided in pass 1)."""
+    existantes = {
+        u.libelle_cle: u.id
+        for u in uow.session.exec(select(Unite).where(Unite.organisme_id == organisme.id))
+    }
+    for libelle in sorted(libelles):
+        cle = cle_unite(libelle)
+        if cle not in existantes:
+            verifier(Action.UNITE_GERER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
+            unite = uow.unites.ajouter(
+                Unite(
+                    organisme_id=organisme.id,
+                    libelle=libelle,
+                    libelle_cle=cle,
+                    cree_le=uow.maintenant(),
+                )  # type: ignore[arg-type]
+            )
+            uow.auditer(
+                "unite_creee",
+                acteur=acteur.identifiant,
+                organisme=organisme.siret,
+                cible=libelle[:64],
+                details={"libelle": libelle, "import": True},
+            )
+            existantes[cle] = unite.id  # type: ignore[assignment]
+    return existantes  # type: ignore[return-value]
+
+
+def _ecrire_lot(
+    uow: UniteDeTravail,
+    acteur: Acteur,
+    analyse: Analyse,
+    lot: list[tuple[int, dict[str, Any]]],
+    politiques: Politiques,
+    url_portail: str,
+    sur_existant: str,
+    nom_source: str,
+) -> list[LigneRapport]:
+    organisme = uow.organismes.par_siret(analyse.organisme_siret)
+    assert organisme is not None
+    maintenant = uow.maintenant()
+    unites = _unites(uow, organisme, acteur, {v["unite"] for _, v in lot if v["unite"]})
+    # Checked again inside the transaction: a re-run, or a concurrent import, may have created
+    # some of these accounts since pass 1.
+    existants = _existants(uow, organisme.id, [v["email_cle"] for _, v in lot])  # type: ignore[arg-type]
+    issue: list[LigneRapport] = []
+    nouveaux: list[tuple[int, dict[str, Any]]] = []
+    for numero, v in lot:
+        existant = existants.get(v["email_cle"])
+        if existant is None:
+            nouveaux.append((numero, v))
+        elif sur_existant == "update":
+            _mettre_a_jour(uow, acteur, organisme, existant, v, unites)
+            issue.append(LigneRapport(numero, "mis_a_jour", v["email"], existant.identifiant))
+        else:
+            issue.append(LigneRapport(numero, "existant", v["email"], existant.identifiant))
+    if not nouveaux:
+        uow.commit()
+        return issue
+
+    identifiants = _identifiants_libres(uow, len(nouveaux))
+    expire = maintenant + timedelta(days=politiques.temporary_password_days)
+    comptes, secrets_ = [], []
+    for (_, v), identifiant in zip(nouveaux, identifiants, strict=True):
+        temporaire = credentials.generer_mot_de_passe_temporaire()
+        secrets_.append(temporaire)
+        role = Role.ADMINISTRATEUR_DELEGUE if v["delegue"] else Role.GESTIONNAIRE
+        compte = {
+            "identifiant": identifiant,
+            "organisme_id": organisme.id,
+            "nom": v["nom"],
+            "prenom": v["prenom"],
+            "email": v["email"],
+            "email_cle": v["email_cle"],
+            "telephone_fixe": v["telephone_fixe"],
+            "telephone_mobile": v["telephone_mobile"],
+            "unite_id": unites[cle_unite(v["unite"])] if v["unite"] else None,
+            "niveau_habilitation": v["niveau_habilitation"],
+            "role": role.value,
+            "statut": StatutCompte.ACTIF.value,
+            "cree_le": maintenant,
+            "modifie_le": maintenant,
+            "temporaire_condensat": credentials.condenser_temporaire(temporaire),
+            "temporaire_expire_le": expire,
+            "echecs_consecutifs": 0,
+            "verrouillages": 0,
+        }
+        compte["recherche"] = texte_de_recherche(Compte(**compte))
+        comptes.append(compte)
+    ids = dict(
+        uow.session.execute(
+            insert(Compte).returning(col(Compte.identifiant), col(Compte.id)), comptes
+        )
+        .tuples()
+        .all()
+    )
+    courriels = []
+    for (numero, v), compte, temporaire in zip(nouveaux, comptes, secrets_, strict=True):
+        courriel = messages.mot_de_passe_temporaire(
+            prenom=compte["prenom"],
+            nom=compte["nom"],
+            raison_sociale=organisme.raison_sociale,
+            expire_le=expire,
+            url_portail=url_portail,
+            renouvellement=False,
+        )
+        courriels.append(
+            {
+                "compte_id": ids[compte["identifiant"]],
+                "destinataire": compte["email"],
+                "sujet": courriel.sujet,
+                "corps": courriel.corps,
+                "secret": temporaire,
+                "statut": "en_attente",
+                "tentatives": 0,
+                "prochaine_tentative_le": maintenant,
+                "cree_le": maintenant,
+                "expire_le": expire,
+            }
+        )
+        uow.auditer(
+            "compte_cree",
+            acteur=acteur.identifiant,
+            organisme=organisme.siret,
+            cible=compte["identifiant"],
+            details={
+                "nom": compte["nom"],
+                "prenom": compte["prenom"],
+                "email": compte["email"],
+                "role": compte["role"],
+                "unite": v["unite"],
+                "niveau_habilitation": compte["niveau_habilitation"],
+                "import": {"source": nom_source[:200], "ligne": numero},
+            },
+        )
+        issue.append(LigneRapport(numero, "cree", compte["email"], compte["identifiant"]))
+    uow.session.execute(insert(Message), courriels)
+    uow.commit()
+    return issue
+
+
+def _identifiants_libres(uow: UniteDeTravail, n: int) -> list[str]:
+    """``n`` fresh identifiants none of which exists (a unique constraint backs this up)."""
+    choisis: set[str] = set()
+    while len(choisis) < n:
+        candidats = {generer_identifiant() for _ in range(n - len(choisis))} - choisis
+        pris = set(
+            uow.session.exec(
+                select(Compte.identifiant).where(col(Compte.identifiant).in_(candidats))
+            )
+        )
+        choisis |= candidats - pris
+    return list(choisis)
+
+
+def _mettre_a_jour(
+    uow: UniteDeTravail,
+    acteur: Acteur,
+    organisme: Organisme,
+    compte: Compte,
+    v: dict[str, Any],
+    unites: dict[str, int],
+) -> None:
+    from cpfadmin.services.comptes import differences, vue_compte
+
+    unite_avant = uow.unites.par_id(compte.unite_id) if compte.unite_id else None
+    avant = vue_compte(compte, organisme, unite_avant.libelle if unite_avant else None)
+    compte.nom, compte.prenom = v["nom"], v["prenom"]
+    compte.telephone_fixe, compte.telephone_mobile = v["telephone_fixe"], v["telephone_mobile"]
+    compte.niveau_habilitation = v["niveau_habilitation"]
+    compte.unite_id = unites[cle_unite(v["unite"])] if v["unite"] else None
+    if compte.role != Role.ADMINISTRATEUR_PRINCIPAL.value:
+        compte.role = (Role.ADMINISTRATEUR_DELEGUE if v["delegue"] else Role.GESTIONNAIRE).value
+    apres = vue_compte(compte, organisme, v["unite"])
+    changements = differences(avant, apres)
+    if changements:
+        compte.modifie_le = uow.maintenant()
+        compte.recherche = texte_de_recherche(compte)
+        uow.auditer(
+            "compte_modifie",
+            acteur=acteur.identifiant,
+            organisme=organisme.siret,
+            cible=compte.identifiant,
+            details={**changements, "import": True},
+        )
+
+
+# --- export -------------------------------------------------------------------------------------
+def exporter(
+    uow: UniteDeTravail,
+    acteur: Acteur,
+    *,
+    organisme_siret: str | None = None,
+    unite: str | None = None,
+    statut: str | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The accounts of an organisme in the import's columns (plus identifiant, rôle, statut),
+    streamed. Phones in the French national form, which a spreadsheet keeps as text and the
+    import reads back. Removed accounts are left out unless asked for with ``statut``."""
+    import phonenumbers
+
+    organisme = organisme_vise(uow, acteur, organisme_siret)
+    verifier(Action.COMPTES_CONSULTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
+    requete = (
+        select(Compte, Unite.libelle)
+        .join(Unite, col(Unite.id) == col(Compte.unite_id), isouter=True)
+        .where(Compte.organisme_id == organisme.id)
+    )
+    if unite:
+        from cpfadmin.services.unites import unite_par_libelle
+
+        requete = requete.where(Compte.unite_id == unite_par_libelle(uow, organisme, unite).id)
+    if statut:
+        requete = requete.where(
+            Compte.statut == gestionnaires._choix(StatutCompte, statut, "statut").value
+        )
+    else:
+        requete = requete.where(Compte.statut != StatutCompte.SUPPRIME.value)
+    requete = requete.order_by(
+        col(Compte.nom), col(Compte.prenom), col(Compte.id)
+    ).execution_options(yield_per=1000)
+
+    def national(numero: str | None) -> str | None:
+        if not numero:
+            return None
+        return phonenumbers.format_number(
+            phonenumbers.parse(numero), phonenumbers.PhoneNumberFormat.NATIONAL
+        )
+
+    for compte, libelle in uow.session.exec(requete):
+        yield {
+            "identifiant": compte.identifiant,
+            "nom": compte.nom,
+            "prenom": compte.prenom,
+            "email": compte.email,
+            "telephone_fixe": national(compte.telephone_fixe),
+            "telephone_mobile": national(compte.telephone_mobile),
+            "unite": libelle,
+            "niveau_habilitation": compte.niveau_habilitation,
+            "administrateur_delegue": "oui"
+            if compte.role == Role.ADMINISTRATEUR_DELEGUE.value
+            else "non",
+            "role": compte.role,
+            "statut": compte.statut,
+        }
