@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,12 +15,13 @@ CONDENSAT_INITIAL = "0" * 64
 
 # Keys whose values must never reach the audit, whatever a caller passes in ``details``.
 CLES_INTERDITES = ("mot_de_passe", "password", "secret", "jeton", "token", "temporaire")
+_CLE_INTERDITE = re.compile("|".join(CLES_INTERDITES))
 
 
 def verifier_details(details: Mapping[str, Any]) -> None:
     """Refuse secret-like keys anywhere in the details, nested mappings and lists included."""
     for cle, valeur in details.items():
-        if any(interdit in str(cle).lower() for interdit in CLES_INTERDITES):
+        if _CLE_INTERDITE.search(str(cle).lower()):
             raise ValueError(f"L'audit ne doit pas recevoir de secret (clé « {cle} »).")
         _verifier_valeur(valeur)
 

@@ -79,9 +79,9 @@ def hachage_factice(cout: int) -> str:
 def generer_mot_de_passe_temporaire() -> str:
     """20 characters from a 31-letter alphabet: log2(31) × 20 ≈ 99 bits, grouped to be easy
     to type (``abcde-fghjk-mnpqr-stuvw``)."""
-    caracteres = [
-        secrets.choice(ALPHABET_TEMPORAIRE) for _ in range(GROUPES_TEMPORAIRE * TAILLE_GROUPE)
-    ]
+    from cpfadmin.domain.identifiant import tirer
+
+    caracteres = tirer(ALPHABET_TEMPORAIRE, GROUPES_TEMPORAIRE * TAILLE_GROUPE)
     groupes = [
         "".join(caracteres[i : i + TAILLE_GROUPE]) for i in range(0, len(caracteres), TAILLE_GROUPE)
     ]

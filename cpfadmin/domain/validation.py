@@ -14,6 +14,10 @@ LONGUEUR_MAX_LIBELLE = 100
 
 
 def _sans_controle(valeur: str, champ: str) -> str:
+    # isprintable() is False for every control, format, surrogate, private or unassigned
+    # character (and for separators other than the space): the slow check runs only then.
+    if valeur.isprintable():
+        return valeur
     if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in valeur):
         raise DonneeInvalide(f"{champ} : caractères de contrôle interdits.", champ=champ)
     return valeur
@@ -83,7 +87,7 @@ def telephone(valeur: str | None, champ: str) -> str | None:
         return None
     _sans_controle(brut, champ)
     libelle = champ.replace("_", " ")
-    if any(c not in CARACTERES_TELEPHONE for c in brut):
+    if not CARACTERES_TELEPHONE.issuperset(brut):
         raise DonneeInvalide(
             f"{libelle} invalide : « {brut[:30]} » (chiffres, espaces, points, tirets, "
             "parenthèses et « + » seulement).",
@@ -93,16 +97,16 @@ def telephone(valeur: str | None, champ: str) -> str | None:
         numero = phonenumbers.parse(brut, "FR")
     except phonenumbers.NumberParseException:
         raise DonneeInvalide(f"{libelle} invalide : « {brut[:30]} ».", champ=champ) from None
-    if not phonenumbers.is_valid_number(numero) and not brut.startswith(("+", "00")):
+    valide = phonenumbers.is_valid_number(numero)
+    if not valide and not brut.startswith(("+", "00")):
         # Overseas numbers written the national way (0262…, 0692…) parse as +33: try the
         # overseas regions only when the metropolitan reading is invalid.
         for region in ("RE", "YT", "GP", "BL", "MF", "MQ", "GF", "PM"):
             essai = phonenumbers.parse(brut, region)
             if phonenumbers.is_valid_number(essai):
-                numero = essai
+                numero, valide = essai, True
                 break
-    region = phonenumbers.region_code_for_number(numero)
-    if not phonenumbers.is_valid_number(numero) or region not in REGIONS_FRANCAISES:
+    if not valide or phonenumbers.region_code_for_number(numero) not in REGIONS_FRANCAISES:
         raise DonneeInvalide(
             f"{libelle} invalide : « {brut[:30]} » n'est pas un numéro français valide.",
             champ=champ,

@@ -26,8 +26,13 @@ def _replie(texte: str) -> str:
     return "".join(c for c in decompose if not unicodedata.combining(c))
 
 
-def texte_de_recherche(compte: Compte) -> str:
-    return _replie(" ".join((compte.nom, compte.prenom, compte.email, compte.identifiant)))
+def texte_de_recherche(compte: Compte | dict[str, Any]) -> str:
+    """Folded "nom prénom e-mail identifiant": what ``--search`` looks in."""
+    if isinstance(compte, dict):
+        champs = (compte["nom"], compte["prenom"], compte["email"], compte["identifiant"])
+    else:
+        champs = (compte.nom, compte.prenom, compte.email, compte.identifiant)
+    return _replie(" ".join(champs))
 
 
 @dataclass(frozen=True)

@@ -528,7 +528,7 @@ def _ecrire_lot(
             "echecs_consecutifs": 0,
             "verrouillages": 0,
         }
-        compte["recherche"] = texte_de_recherche(Compte(**compte))
+        compte["recherche"] = texte_de_recherche(compte)
         comptes.append(compte)
     ids = dict(
         uow.session.execute(

@@ -1,0 +1,524 @@
+"""cpfadmin's benchmarks (SPEC §7): every figure is a ratio against a baseline measured in the
+same run, interleaved with it, median of several runs — these machines are noisy.
+
+    python bench/run.py                       # all, SQLite; writes docs/benchmarks.md
+    python bench/run.py --postgres URL        # adds the PostgreSQL import and list
+    python bench/run.py --rapide              # smaller sizes, for a quick look (no file written)
+
+Each benchmark builds what it needs in a temporary CPFADMIN_HOME.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+MOT_DE_PASSE = "Mesure-Rapide-Fiable-2026!"
+
+
+@dataclass
+class Mesure:
+    nom: str
+    mesure: float  # seconds (or MB for memory)
+    reference: float
+    cible: float
+    unite: str = "s"
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.mesure / self.reference if self.reference else float("inf")
+
+    @property
+    def atteint(self) -> bool:
+        return self.ratio <= self.cible if self.unite == "s" else self.mesure < self.cible
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def environnement(maison: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CPFADMIN_")}
+    env.update(
+        CPFADMIN_HOME=str(maison),
+        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+        COLUMNS="100",
+        NO_COLOR="1",
+        HOME=str(maison),
+        XDG_DATA_HOME=str(maison / "xdg"),
+    )
+    env.update(extra)
+    return env
+
+
+def chrono(commande: list[str], env: dict[str, str], entree: bytes | None = None) -> float:
+    debut = time.perf_counter()
+    r = subprocess.run(commande, env=env, input=entree, capture_output=True)
+    duree = time.perf_counter() - debut
+    if r.returncode != 0:
+        raise SystemExit(f"échec de {' '.join(commande)} : {r.stderr.decode()[-500:]}")
+    return duree
+
+
+def alterner(a: Callable[[], float], b: Callable[[], float], n: int) -> tuple[float, float]:
+    """Median of ``n`` runs of each, interleaved a, b, a, b… after one warm-up of each."""
+    a(), b()
+    xa, xb = [], []
+    for _ in range(n):
+        xa.append(a())
+        xb.append(b())
+    return statistics.median(xa), statistics.median(xb)
+
+
+def cpf(
+    env: dict[str, str], *args: str, entree: bytes | None = None
+) -> subprocess.CompletedProcess:
+    r = subprocess.run(
+        [PYTHON, "-m", "cpfadmin", *args], env=env, input=entree, capture_output=True
+    )
+    if r.returncode != 0:
+        raise SystemExit(f"cpfadmin {' '.join(args)} : {r.stderr.decode()[-800:]}")
+    return r
+
+
+def store_initialise(
+    maison: Path, url: str | None = None, cout: int = 4
+) -> tuple[dict[str, str], str]:
+    """A store with the first operator logged in; returns (env, identifiant)."""
+    maison.mkdir(parents=True, exist_ok=True)
+    (maison / "config.toml").write_text(f"[profiles.default.policy]\nbcrypt_cost = {cout}\n")
+    env = environnement(maison, **({"CPFADMIN_DATABASE_URL": url} if url else {}))
+    init = json.loads(
+        cpf(
+            env,
+            "-o",
+            "json",
+            "init",
+            "--nom",
+            "Essai",
+            "--prenom",
+            "Banc",
+            "--email",
+            "banc.essai@caissedesdepots.fr",
+            "--telephone-mobile",
+            "0612345678",
+        ).stdout
+    )
+    cpf(
+        env,
+        "login",
+        init["identifiant"],
+        "--password-stdin",
+        "--accept-cgu",
+        entree=f"{init['mot_de_passe_temporaire']}\n{MOT_DE_PASSE}\n".encode(),
+    )
+    return env, init["identifiant"]
+
+
+# --- 1. start-up: --help ------------------------------------------------------------------------
+APP_MINIMALE = textwrap.dedent(
+    """
+    import typer
+    app = typer.Typer()
+    for nom in ("a", "b", "c", "d", "e"):
+        app.add_typer(typer.Typer(), name=nom)
+    @app.callback()
+    def principal():
+        "Application minimale."
+    app()
+    """
+)
+
+
+def bench_aide(n: int) -> list[Mesure]:
+    with tempfile.TemporaryDirectory() as d:
+        maison = Path(d)
+        env = environnement(maison)
+        minimale = maison / "minimale.py"
+        minimale.write_text(APP_MINIMALE)
+        mesures = []
+        for args in (["--help"], ["gestionnaires", "--help"]):
+            m, ref = alterner(
+                lambda a=args: chrono([PYTHON, "-m", "cpfadmin", *a], env),
+                lambda a=args: chrono(
+                    [PYTHON, str(minimale), *(["a", "--help"] if len(a) > 1 else ["--help"])], env
+                ),
+                n,
+            )
+            mesures.append(
+                Mesure(
+                    f"cpfadmin {' '.join(args)}",
+                    m,
+                    ref,
+                    1.3,
+                    note="référence : application Typer minimale à cinq groupes vides",
+                )
+            )
+        return mesures
+
+
+# --- 2. login -----------------------------------------------------------------------------------
+def bench_login(n: int) -> list[Mesure]:
+    with tempfile.TemporaryDirectory() as d:
+        env, identifiant = store_initialise(Path(d), cout=12)
+        import bcrypt
+
+        hache = bcrypt.hashpw(b"x" * 44, bcrypt.gensalt(12)).decode()
+        reference = [PYTHON, "-c", f"import bcrypt; bcrypt.checkpw(b'x' * 44, {hache.encode()!r})"]
+        m, ref = alterner(
+            lambda: chrono(
+                [PYTHON, "-m", "cpfadmin", "login", identifiant, "--password-stdin"],
+                env,
+                entree=f"{MOT_DE_PASSE}\n".encode(),
+            ),
+            lambda: chrono(reference, env),
+            n,
+        )
+        return [
+            Mesure(
+                "cpfadmin login (bcrypt coût 12)",
+                m,
+                ref,
+                1.3,
+                note="référence : démarrage de Python + une vérification bcrypt au coût 12",
+            )
+        ]
+
+
+# --- 3. import ----------------------------------------------------------------------------------
+def fichier_csv(chemin: Path, lignes: int) -> None:
+    with chemin.open("w", encoding="utf-8") as f:
+        f.write(
+            "nom;prenom;email;telephone_fixe;telephone_mobile;unite;niveau_habilitation;administrateur_delegue\n"
+        )
+        for i in range(lignes):
+            f.write(
+                f"Lefèvre{i};Hélène;agent{i}@employeur.fr;;06 12 34 {i // 100 % 100:02d} {i % 100:02d};"
+                f"Unité {i % 20};gestion;non\n"
+            )
+
+
+SCRIPT_IMPORT = textwrap.dedent(
+    """
+    import json, resource, sys, time
+    from pathlib import Path
+    from cpfadmin.adapters.fichiers import ouvrir
+    from cpfadmin.cli.context import Contexte
+    from cpfadmin.services import imports
+
+    fichier, siret = sys.argv[1], sys.argv[2]
+    ctx = Contexte()
+    acteur = ctx.acteur()
+    debut = time.perf_counter()
+    source = ouvrir(Path(fichier))
+    analyse = ctx.executer(lambda uow: imports.analyser(
+        uow, acteur, source, organisme_siret=siret, creer_unites=True), lecture=True)
+    resultat = imports.importer(ctx.fabrique(), ctx.executer, acteur, analyse,
+                                ctx.profil.politiques, "https://portail", nom_source=fichier)
+    duree = time.perf_counter() - debut
+    analyse.valides.unlink()
+    print(json.dumps({"duree": duree, "crees": resultat.crees,
+                      "rss_max_mo": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    """
+)
+
+SCRIPT_BRUT = textwrap.dedent(
+    """
+    import json, sys, time
+    from sqlalchemy import insert, select
+    from cpfadmin.store.engine import creer_moteur
+    from cpfadmin.store.models import Compte, EvenementAudit, Message, Organisme, Unite
+
+    source_url, cible_url = sys.argv[1], sys.argv[2]
+    source, cible = creer_moteur(source_url), creer_moteur(cible_url)
+    def lire(c, requete):
+        return [dict(r._mapping) for r in c.execute(requete)]
+    with source.connect() as c:
+        organismes = lire(c, select(Organisme.__table__))
+        unites = lire(c, select(Unite.__table__))
+        comptes = lire(c, select(Compte.__table__).where(Compte.role != "administrateur_principal"))
+        evenements = lire(c, select(EvenementAudit.__table__).where(EvenementAudit.action == "compte_cree"))
+        messages = lire(c, select(Message.__table__))
+    with cible.begin() as c:  # what the import found in place: not timed
+        c.execute(insert(Organisme.__table__), organismes)
+        c.execute(insert(Unite.__table__), unites)
+    debut = time.perf_counter()
+    with cible.begin() as c:
+        c.execute(insert(Compte.__table__), comptes)
+        c.execute(insert(EvenementAudit.__table__), evenements)
+        c.execute(insert(Message.__table__), messages)
+    print(json.dumps({"duree": time.perf_counter() - debut, "lignes": len(comptes)}))
+    """
+)
+
+
+def _base_pg(url_admin: str) -> tuple[str, Callable[[], None]]:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    nom = f"cpf_bench_{uuid.uuid4().hex[:10]}"
+    admin = make_url(url_admin.replace("postgresql+psycopg://", "postgresql://"))
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{nom}"')
+
+    def supprimer() -> None:
+        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)')
+
+    return admin.set(database=nom).render_as_string(hide_password=False), supprimer
+
+
+def preparer_import(maison: Path, url: str | None) -> tuple[dict[str, str], str]:
+    env, _ = store_initialise(maison, url)
+    siret = "44306184100047"
+    cpf(
+        env,
+        "organismes",
+        "add",
+        "--siret",
+        siret,
+        "--raison-sociale",
+        "Banc d'essai",
+        "--type",
+        "employeur_prive",
+    )
+    return env, siret
+
+
+def importer_une_fois(lignes: int, url_admin: str | None) -> tuple[float, float, float]:
+    """(import seconds, raw insert seconds, peak RSS MB) for one fresh store."""
+    with tempfile.TemporaryDirectory() as d:
+        maison = Path(d)
+        nettoyages = []
+        url = url_brut = None
+        if url_admin:
+            url, fin = _base_pg(url_admin)
+            url_brut, fin2 = _base_pg(url_admin)
+            nettoyages += [fin, fin2]
+        try:
+            env, siret = preparer_import(maison, url)
+            fichier = maison / "agents.csv"
+            fichier_csv(fichier, lignes)
+            r = subprocess.run(
+                [PYTHON, "-c", SCRIPT_IMPORT, str(fichier), siret], env=env, capture_output=True
+            )
+            if r.returncode:
+                raise SystemExit(r.stderr.decode()[-800:])
+            sortie = json.loads(r.stdout)
+            assert sortie["crees"] == lignes, sortie
+            # The baseline: a raw Core bulk insert of the same final rows into an empty store of
+            # the same schema.
+            url_source = url or f"sqlite:///{maison / 'data' / 'cpfadmin.db'}"
+            if url_brut is None:
+                url_brut = f"sqlite:///{maison / 'brut.db'}"
+            env_brut = dict(env, CPFADMIN_DATABASE_URL=url_brut)
+            cpf(env_brut, "db", "upgrade")
+            r = subprocess.run(
+                [PYTHON, "-c", SCRIPT_BRUT, url_source, url_brut], env=env, capture_output=True
+            )
+            if r.returncode:
+                raise SystemExit(r.stderr.decode()[-800:])
+            brut = json.loads(r.stdout)
+            return sortie["duree"], brut["duree"], sortie["rss_max_mo"]
+        finally:
+            for f in nettoyages:
+                f()
+
+
+def bench_import(lignes: int, n: int, url_pg: str | None) -> list[Mesure]:
+    mesures = []
+    for libelle, url in (("SQLite", None), ("PostgreSQL", url_pg)):
+        if libelle == "PostgreSQL" and not url:
+            continue
+        essais = [importer_une_fois(lignes, url) for _ in range(n)]
+        m = statistics.median(e[0] for e in essais)
+        ref = statistics.median(e[1] for e in essais)
+        mesures.append(
+            Mesure(
+                f"import de {lignes} lignes ({libelle})",
+                m,
+                ref,
+                5.0,
+                note="référence : insertion brute SQLAlchemy Core des mêmes comptes, "
+                "événements d'audit et messages dans le même schéma",
+            )
+        )
+    return mesures
+
+
+def bench_memoire(petit: int, grand: int) -> list[Mesure]:
+    rss_petit = importer_une_fois(petit, None)[2]
+    rss_grand = importer_une_fois(grand, None)[2]
+    return [
+        Mesure(
+            f"mémoire de pointe, import de {petit} → {grand} lignes",
+            rss_grand - rss_petit,
+            rss_petit,
+            50.0,
+            unite="Mo",
+            note=f"croissance du pic RSS : {rss_petit:.0f} Mo → {rss_grand:.0f} Mo (cible : < 50 Mo)",
+        )
+    ]
+
+
+# --- 5. list on a large store -------------------------------------------------------------------
+SCRIPT_LISTE_BRUTE = textwrap.dedent(
+    """
+    import json, sys
+    from sqlalchemy import create_engine, text
+    from cpfadmin.store.engine import normaliser_url
+    url, organisme_id, libelle_cle = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    moteur = create_engine(normaliser_url(url))
+    with moteur.connect() as c:
+        lignes = [dict(r._mapping) for r in c.execute(text(
+            "SELECT c.identifiant, c.nom, c.prenom, c.email, c.telephone_fixe, c.telephone_mobile,"
+            " o.siret AS organisme_siret, u.libelle AS unite, c.niveau_habilitation, c.role, c.statut,"
+            " c.cree_le FROM compte c JOIN organisme o ON o.id = c.organisme_id"
+            " JOIN unite u ON u.id = c.unite_id"
+            " WHERE c.organisme_id = :o AND u.libelle_cle = :u ORDER BY c.nom, c.prenom, c.id"),
+            {"o": organisme_id, "u": libelle_cle})]
+    sys.stdout.write(json.dumps(lignes, ensure_ascii=False, indent=2, default=str))
+    """
+)
+
+
+def bench_liste(comptes: int, n: int, url_pg: str | None) -> list[Mesure]:
+    sys.path.insert(0, str(RACINE))
+    from bench.peupler import peupler
+
+    mesures = []
+    for libelle, url_admin in (("SQLite", None), ("PostgreSQL", url_pg)):
+        if libelle == "PostgreSQL" and not url_admin:
+            continue
+        with tempfile.TemporaryDirectory() as d:
+            maison = Path(d)
+            fin = None
+            url = None
+            if url_admin:
+                url, fin = _base_pg(url_admin)
+            try:
+                env, _ = store_initialise(maison, url)
+                infos = peupler(url or f"sqlite:///{maison / 'data' / 'cpfadmin.db'}", comptes, 20)
+                base = url or f"sqlite:///{maison / 'data' / 'cpfadmin.db'}"
+                commande = [
+                    PYTHON,
+                    "-m",
+                    "cpfadmin",
+                    "-o",
+                    "json",
+                    "gestionnaires",
+                    "list",
+                    "--organisme",
+                    infos["siret"],
+                    "--unite",
+                    "Unité 07",
+                ]
+                brute = [
+                    PYTHON,
+                    "-c",
+                    SCRIPT_LISTE_BRUTE,
+                    base,
+                    str(infos["organisme_id"]),
+                    "unité 07",
+                ]
+                m, ref = alterner(
+                    lambda c=commande, e=env: chrono(c, e),
+                    lambda c=brute, e=env: chrono(c, e),
+                    n,
+                )
+            finally:
+                if fin:
+                    fin()
+        mesures.append(
+            Mesure(
+                f"gestionnaires list --unite sur {comptes} comptes ({libelle})",
+                m,
+                ref,
+                3.0,
+                note="référence : la requête SQL indexée brute rendant les mêmes lignes en JSON, "
+                "dans un processus Python",
+            )
+        )
+    return mesures
+
+
+# --- report -------------------------------------------------------------------------------------
+def rapport(mesures: list[Mesure], commande: str) -> str:
+    lignes = [
+        "# Benchmarks",
+        "",
+        f"Produit par `{commande}` le {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, sur "
+        f"{platform.node() or 'cette machine'} ({platform.machine()}, {os.cpu_count()} cœurs, "
+        f"Python {platform.python_version()}, {platform.system()}).",
+        "",
+        "Chaque mesure est un rapport à une référence mesurée dans la même exécution, en "
+        "alternance avec elle, médiane de plusieurs essais (SPEC §7).",
+        "",
+        "| mesure | cpfadmin | référence | rapport | cible | atteinte |",
+        "|---|---|---|---|---|---|",
+    ]
+    for m in mesures:
+        if m.unite == "s":
+            lignes.append(
+                f"| {m.nom} | {m.mesure * 1000:.0f} ms | {m.reference * 1000:.0f} ms | "
+                f"{m.ratio:.2f}× | ≤ {m.cible:g}× | {'oui' if m.atteint else '**non**'} |"
+            )
+        else:
+            lignes.append(
+                f"| {m.nom} | +{m.mesure:.1f} Mo | {m.reference:.0f} Mo | — | < {m.cible:g} Mo | "
+                f"{'oui' if m.atteint else '**non**'} |"
+            )
+    lignes += ["", "Notes :", ""]
+    lignes += [f"- {m.nom} — {m.note}" for m in mesures if m.note]
+    return "\n".join(lignes) + "\n"
+
+
+def main() -> int:
+    parseur = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parseur.add_argument(
+        "--postgres",
+        default=os.environ.get("CPFADMIN_BENCH_POSTGRES_URL"),
+        help="URL d'un serveur PostgreSQL où créer des bases jetables",
+    )
+    parseur.add_argument(
+        "--rapide", action="store_true", help="tailles réduites, aucun fichier écrit"
+    )
+    parseur.add_argument(
+        "--seulement", nargs="*", choices=["aide", "login", "import", "memoire", "liste"]
+    )
+    a = parseur.parse_args()
+    quoi = set(a.seulement or ["aide", "login", "import", "memoire", "liste"])
+    mesures: list[Mesure] = []
+    if "aide" in quoi:
+        mesures += bench_aide(5 if a.rapide else 15)
+    if "login" in quoi:
+        mesures += bench_login(3 if a.rapide else 7)
+    if "import" in quoi:
+        mesures += bench_import(1000 if a.rapide else 10_000, 1 if a.rapide else 3, a.postgres)
+    if "memoire" in quoi:
+        mesures += bench_memoire(1000, 10_000 if a.rapide else 100_000)
+    if "liste" in quoi:
+        mesures += bench_liste(10_000 if a.rapide else 100_000, 3 if a.rapide else 7, a.postgres)
+    commande = "python bench/run.py" + (" --postgres URL" if a.postgres else "")
+    texte = rapport(mesures, commande)
+    print(texte)
+    if not a.rapide and not a.seulement:
+        (RACINE / "docs" / "benchmarks.md").write_text(texte, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
