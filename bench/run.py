@@ -213,14 +213,14 @@ def fichier_csv(chemin: Path, lignes: int) -> None:
 
 SCRIPT_IMPORT = textwrap.dedent(
     """
-    import json, resource, sys, time
+    import json, os, resource, sys, time
     from pathlib import Path
     from cpfadmin.adapters.fichiers import ouvrir
     from cpfadmin.cli.context import Contexte
     from cpfadmin.services import imports
 
     fichier, siret = sys.argv[1], sys.argv[2]
-    ctx = Contexte()
+    ctx = Contexte(url_base=os.environ.get("CPFADMIN_DATABASE_URL"))
     acteur = ctx.acteur()
     debut = time.perf_counter()
     source = ouvrir(Path(fichier))

@@ -40,7 +40,7 @@ from cpfadmin.services.unites import cle as cle_unite
 from cpfadmin.store.models import Compte, Message, Organisme, Unite
 from cpfadmin.store.uow import UniteDeTravail
 
-LOT = 500
+LOT = 2000
 SUR_EXISTANT = ("skip", "update", "fail")
 
 
@@ -530,12 +530,13 @@ def _ecrire_lot(
         }
         compte["recherche"] = texte_de_recherche(compte)
         comptes.append(compte)
+    # Core inserts of plain rows (executemany: pipelined on PostgreSQL), then one query for
+    # the new ids; the ORM's per-object bookkeeping is not needed here.
+    uow.session.execute(insert(Compte.__table__), comptes)
     ids = dict(
-        uow.session.execute(
-            insert(Compte).returning(col(Compte.identifiant), col(Compte.id)), comptes
-        )
-        .tuples()
-        .all()
+        uow.session.exec(
+            select(Compte.identifiant, Compte.id).where(col(Compte.identifiant).in_(identifiants))
+        ).all()
     )
     courriels = []
     for (numero, v), compte, temporaire in zip(nouveaux, comptes, secrets_, strict=True):
@@ -577,7 +578,7 @@ def _ecrire_lot(
             },
         )
         issue.append(LigneRapport(numero, "cree", compte["email"], compte["identifiant"]))
-    uow.session.execute(insert(Message), courriels)
+    uow.session.execute(insert(Message.__table__), courriels)
     uow.commit()
     return issue
 

@@ -114,7 +114,7 @@ class UniteDeTravail:
             lignes.append({"seq": seq, "precedent": precedent, "condensat": condensat, **e})
             precedent = condensat
         # One multi-row INSERT: a bulk import writes thousands of events per transaction.
-        self.session.execute(insert(EvenementAudit), lignes)
+        self.session.execute(insert(EvenementAudit.__table__), lignes)
         tete.seq, tete.condensat = seq, precedent
         self._evenements = []
 
