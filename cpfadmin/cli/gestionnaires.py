@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -370,14 +371,9 @@ def importer(
                 "existants": analyse.existants,
                 "rejetes": analyse.rejetes,
             }
-        lignes = [
-            e
-            for e in analyse.rapport.lignes()
-            if dry_run or e["resultat"] not in ("a_creer", "a_mettre_a_jour")
-        ]
         if report is not None:
-            _ecrire_rapport(report, lignes)
-        _afficher_rapport(ctx, analyse, resume, lignes, dry_run)
+            _ecrire_rapport(report, analyse.rapport.lignes())
+        _afficher_rapport(ctx, analyse, resume, dry_run)
         if not dry_run:
             ctx.livrer(acteur)
     finally:
@@ -441,7 +437,7 @@ def _console_erreur():  # type: ignore[no-untyped-def]
     return Console(stderr=True)
 
 
-def _ecrire_rapport(chemin: Path, lignes: list[dict]) -> None:  # type: ignore[type-arg]
+def _ecrire_rapport(chemin: Path, lignes: Iterable[dict]) -> None:  # type: ignore[type-arg]
     from cpfadmin.adapters.fichiers import ecrire
 
     colonnes = [c for c, _ in COLONNES_RAPPORT]
@@ -449,33 +445,40 @@ def _ecrire_rapport(chemin: Path, lignes: list[dict]) -> None:  # type: ignore[t
     ecrire(chemin, format_, colonnes, lignes)
 
 
-def _afficher_rapport(ctx, analyse, resume: dict, lignes: list[dict], dry_run: bool) -> None:  # type: ignore[no-untyped-def, type-arg]
+def _afficher_rapport(ctx, analyse, resume: dict, dry_run: bool) -> None:  # type: ignore[no-untyped-def, type-arg]
+    """The report on stdout — streamed, whatever the size of the import — and the summary on
+    stderr."""
+    import json
+    import sys
+
     if ctx.sortie == "json":
-        ctx.afficher(
-            {
-                "organisme_siret": analyse.organisme_siret,
-                "source": analyse.source,
-                "simulation": dry_run,
-                "resume": resume,
-                "colonnes_inconnues": analyse.colonnes_inconnues,
-                "unites_creees" if not dry_run else "unites_a_creer": analyse.unites_a_creer,
-                "lignes": lignes,
-            }
-        )
+        entete = {
+            "organisme_siret": analyse.organisme_siret,
+            "source": analyse.source,
+            "simulation": dry_run,
+            "resume": resume,
+            "colonnes_inconnues": analyse.colonnes_inconnues,
+            "unites_creees" if not dry_run else "unites_a_creer": analyse.unites_a_creer,
+        }
+        debut = json.dumps(entete, ensure_ascii=False, indent=2)[:-2]
+        sys.stdout.write(debut + ',\n  "lignes": [')
+        for i, e in enumerate(analyse.rapport.lignes()):
+            sys.stdout.write(
+                ("\n    " if i == 0 else ",\n    ") + json.dumps(e, ensure_ascii=False)
+            )
+        sys.stdout.write("\n  ]\n}\n")
         return
-    montrees = (
-        lignes
-        if len(lignes) <= LIGNES_AFFICHEES_MAX
-        else [e for e in lignes if e["resultat"] == "rejete"]
-    )
+    tout = analyse.total <= LIGNES_AFFICHEES_MAX
+    montrees = [
+        {**e, "resultat": RESULTATS.get(e["resultat"], e["resultat"])}
+        for e in analyse.rapport.lignes()
+        if tout or e["resultat"] == "rejete"
+    ]
     if montrees:
-        ctx.afficher(
-            [{**e, "resultat": RESULTATS.get(e["resultat"], e["resultat"])} for e in montrees],
-            colonnes=COLONNES_RAPPORT,
-        )
-    if len(lignes) > LIGNES_AFFICHEES_MAX:
+        ctx.afficher(montrees, colonnes=COLONNES_RAPPORT)
+    if not tout:
         ctx.info(
-            f"{len(lignes)} lignes : seules les lignes rejetées sont affichées ; le rapport "
+            f"{analyse.total} lignes : seules les lignes rejetées sont affichées ; le rapport "
             "complet s'obtient avec --report FICHIER ou -o json."
         )
     if dry_run:

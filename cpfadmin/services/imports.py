@@ -65,27 +65,42 @@ class LigneRapport:
 
 
 class JournalRapport:
-    """The per-row report, spooled to a temporary file (an import may have 100,000 rows)."""
+    """The per-row report, spooled to temporary files (an import may have 100,000 rows):
+    one entry per row from the validation pass, then one per written row from the writing
+    pass, both in file order, merged when read."""
 
     def __init__(self) -> None:
-        self._fichier = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed by fermer()
+        # Closed by fermer(), once the command has rendered the report.
+        self._analyse = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self._ecriture = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
         self.compteurs: dict[str, int] = {}
 
-    def ajouter(self, ligne: LigneRapport) -> None:
+    def ajouter(self, ligne: LigneRapport, *, ecriture: bool = False) -> None:
         self.compteurs[ligne.resultat] = self.compteurs.get(ligne.resultat, 0) + 1
-        self._fichier.write(json.dumps(ligne.as_dict(), ensure_ascii=False) + "\n")
+        (self._ecriture if ecriture else self._analyse).write(
+            json.dumps(ligne.as_dict(), ensure_ascii=False) + "\n"
+        )
 
     def lignes(self) -> Iterator[dict[str, Any]]:
-        """Every row of the report, in file order."""
-        self._fichier.flush()
-        self._fichier.seek(0)
-        entrees = [json.loads(t) for t in self._fichier]
-        entrees.sort(key=lambda e: e["ligne"])
-        self._fichier.seek(0, 2)
-        yield from entrees
+        """Every row of the report in file order: the outcome of the writing pass for the
+        rows it wrote, the validation's verdict for the others."""
+        for spool in (self._analyse, self._ecriture):
+            spool.flush()
+            spool.seek(0)
+        ecrites = (json.loads(t) for t in self._ecriture)
+        for texte in self._analyse:
+            entree = json.loads(texte)
+            if entree["resultat"] in ("a_creer", "a_mettre_a_jour"):
+                ecrite = next(ecrites, None)
+                if ecrite is not None:
+                    entree = ecrite
+            yield entree
+        self._analyse.seek(0, 2)
+        self._ecriture.seek(0, 2)
 
     def fermer(self) -> None:
-        self._fichier.close()
+        self._analyse.close()
+        self._ecriture.close()
 
 
 @dataclass
@@ -423,7 +438,7 @@ def importer(
                 )
             )
             for ligne in issue:
-                analyse.rapport.ajouter(ligne)
+                analyse.rapport.ajouter(ligne, ecriture=True)
                 if ligne.resultat == "cree":
                     resultat.crees += 1
                 elif ligne.resultat == "mis_a_jour":
@@ -499,7 +514,7 @@ def _ecrire_lot(
             issue.append(LigneRapport(numero, "existant", v["email"], existant.identifiant))
     if not nouveaux:
         uow.commit()
-        return issue
+        return issue  # in line order: no row was created
 
     identifiants = _identifiants_libres(uow, len(nouveaux))
     expire = maintenant + timedelta(days=politiques.temporary_password_days)
@@ -580,6 +595,7 @@ def _ecrire_lot(
         issue.append(LigneRapport(numero, "cree", compte["email"], compte["identifiant"]))
     uow.session.execute(insert(Message.__table__), courriels)
     uow.commit()
+    issue.sort(key=lambda ligne: ligne.ligne)  # the report merges in line order
     return issue
 
 
