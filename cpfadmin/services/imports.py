@@ -289,6 +289,7 @@ def analyser(
     with spool:
         for lot in _par_lots(source.lignes(), LOT):
             prets: list[tuple[int, dict[str, Any]]] = []
+            entrees: list[LigneRapport] = []  # written in line order at the end of the batch
             for ligne in lot:
                 try:
                     ligne_valide = _normaliser(
@@ -326,7 +327,7 @@ def analyser(
                             None,
                         )
                     )
-                    rapport.ajouter(
+                    entrees.append(
                         LigneRapport(ligne.numero, "rejete", email, None, r.colonne, r.raison)
                     )
             existants = _existants(uow, organisme.id, [v["email_cle"] for _, v in prets])  # type: ignore[arg-type]
@@ -334,11 +335,11 @@ def analyser(
                 existant = existants.get(v["email_cle"])
                 if existant is None:
                     analyse.a_creer += 1
-                    rapport.ajouter(LigneRapport(numero, "a_creer", v["email"]))
+                    entrees.append(LigneRapport(numero, "a_creer", v["email"]))
                     spool.write(json.dumps([numero, v], ensure_ascii=False) + "\n")
                 elif sur_existant == "fail":
                     analyse.rejetes += 1
-                    rapport.ajouter(
+                    entrees.append(
                         LigneRapport(
                             numero,
                             "rejete",
@@ -352,14 +353,14 @@ def analyser(
                     raison = _refus_mise_a_jour(acteur, existant, v)
                     if raison:
                         analyse.rejetes += 1
-                        rapport.ajouter(
+                        entrees.append(
                             LigneRapport(
                                 numero, "rejete", v["email"], existant.identifiant, None, raison
                             )
                         )
                     else:
                         analyse.a_mettre_a_jour += 1
-                        rapport.ajouter(
+                        entrees.append(
                             LigneRapport(
                                 numero, "a_mettre_a_jour", v["email"], existant.identifiant
                             )
@@ -367,9 +368,11 @@ def analyser(
                         spool.write(json.dumps([numero, v], ensure_ascii=False) + "\n")
                 else:
                     analyse.existants += 1
-                    rapport.ajouter(
+                    entrees.append(
                         LigneRapport(numero, "existant", v["email"], existant.identifiant)
                     )
+            for entree in sorted(entrees, key=lambda e: e.ligne):
+                rapport.ajouter(entree)
             lus += len(lot)
             if progression:
                 progression(lus)
