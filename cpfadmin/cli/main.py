@@ -62,7 +62,61 @@ def _pre_analyse(args: list[str]) -> None:
     reinitialiser(sortie=sortie if sortie in ("table", "json", "csv") else "table", debug=debug)
 
 
+AIDES_FRANCAISES = {
+    "help": "Afficher cette aide et quitter.",
+    "install_completion": "Installer la complétion pour le shell courant.",
+    "show_completion": "Afficher le script de complétion du shell courant.",
+}
+
+
+def _aide_en_francais() -> None:
+    """Click's own options (--help, completion) say their help in English: give it in French.
+    Typer vendors Click, so this is done on its Command class, once."""
+    from typer._click.core import Command
+
+    if getattr(Command, "_cpfadmin_fr", False):
+        return
+    originale = Command.get_help_option
+
+    def get_help_option(self, ctx):  # type: ignore[no-untyped-def]
+        option = originale(self, ctx)
+        if option is not None:
+            option.help = AIDES_FRANCAISES["help"]
+        return option
+
+    Command.get_help_option = get_help_option  # type: ignore[method-assign]
+    Command._cpfadmin_fr = True  # type: ignore[attr-defined]
+
+
+_aide_en_francais()
+
+
+LIBELLES_AIDE = {
+    "DEPRECATED_STRING": "(obsolète) ",
+    "DEFAULT_STRING": "[par défaut : {}]",
+    "ENVVAR_STRING": "[variable : {}]",
+    "REQUIRED_LONG_STRING": "[obligatoire]",
+    "ARGUMENTS_PANEL_TITLE": "Arguments",
+    "OPTIONS_PANEL_TITLE": "Options",
+    "COMMANDS_PANEL_TITLE": "Commandes",
+    "ERRORS_PANEL_TITLE": "Erreur",
+    "ABORTED_TEXT": "Interrompu.",
+}
+
+
 class GroupeCpf(TyperGroup):
+    def _traduire(self, args: list[str]) -> None:
+        if not args or "--help" in args or "-h" in args:
+            # Only when help is shown: Typer's Rich help module is slow to import.
+            from typer import rich_utils
+
+            for nom, libelle in LIBELLES_AIDE.items():
+                setattr(rich_utils, nom, libelle)
+        # Typer appends its completion options after building the group.
+        for parametre in self.params:
+            if parametre.name in AIDES_FRANCAISES:
+                parametre.help = AIDES_FRANCAISES[parametre.name]  # type: ignore[attr-defined]
+
     def main(  # type: ignore[override]
         self,
         args: Any = None,
@@ -76,6 +130,7 @@ class GroupeCpf(TyperGroup):
 
         args = list(sys.argv[1:] if args is None else args)
         _pre_analyse(args)
+        self._traduire(args)
         try:
             rv = super().main(
                 args=args,
