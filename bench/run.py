@@ -378,18 +378,24 @@ def bench_memoire(petit: int, grand: int) -> list[Mesure]:
 SCRIPT_LISTE_BRUTE = textwrap.dedent(
     """
     import json, sys
-    from sqlalchemy import create_engine, text
-    from cpfadmin.store.engine import normaliser_url
     url, organisme_id, libelle_cle = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    moteur = create_engine(normaliser_url(url))
-    with moteur.connect() as c:
-        lignes = [dict(r._mapping) for r in c.execute(text(
-            "SELECT c.identifiant, c.nom, c.prenom, c.email, c.telephone_fixe, c.telephone_mobile,"
-            " o.siret AS organisme_siret, u.libelle AS unite, c.niveau_habilitation, c.role, c.statut,"
-            " c.cree_le FROM compte c JOIN organisme o ON o.id = c.organisme_id"
-            " JOIN unite u ON u.id = c.unite_id"
-            " WHERE c.organisme_id = :o AND u.libelle_cle = :u ORDER BY c.nom, c.prenom, c.id"),
-            {"o": organisme_id, "u": libelle_cle})]
+    requete = (
+        "SELECT c.identifiant, c.nom, c.prenom, c.email, c.telephone_fixe, c.telephone_mobile,"
+        " o.siret AS organisme_siret, u.libelle AS unite, c.niveau_habilitation, c.role, c.statut,"
+        " c.cree_le FROM compte c JOIN organisme o ON o.id = c.organisme_id"
+        " JOIN unite u ON u.id = c.unite_id"
+        " WHERE c.organisme_id = {p} AND u.libelle_cle = {p} ORDER BY c.nom, c.prenom, c.id"
+    )
+    if url.startswith("sqlite"):
+        import sqlite3
+        connexion = sqlite3.connect(url.removeprefix("sqlite:///"))
+        curseur = connexion.execute(requete.format(p="?"), (organisme_id, libelle_cle))
+    else:
+        import psycopg
+        connexion = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+        curseur = connexion.execute(requete.format(p="%s"), (organisme_id, libelle_cle))
+    noms = [d[0] for d in curseur.description]
+    lignes = [dict(zip(noms, r)) for r in curseur]
     sys.stdout.write(json.dumps(lignes, ensure_ascii=False, indent=2, default=str))
     """
 )
@@ -448,8 +454,8 @@ def bench_liste(comptes: int, n: int, url_pg: str | None) -> list[Mesure]:
                 m,
                 ref,
                 3.0,
-                note="référence : la requête SQL indexée brute rendant les mêmes lignes en JSON, "
-                "dans un processus Python",
+                note="référence : la même requête SQL indexée par le pilote DB-API (sqlite3 ou "
+                "psycopg), sans SQLAlchemy, rendant les mêmes lignes en JSON dans un processus Python",
             )
         )
     return mesures

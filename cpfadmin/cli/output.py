@@ -23,6 +23,13 @@ def _json_defaut(valeur: Any) -> Any:
 
 
 def en_json(donnees: Any) -> str:
+    """A record indented; a list one record per line — json's C encoder only runs without
+    ``indent``, and a list may hold 100,000 accounts."""
+    if isinstance(donnees, list):
+        if not donnees:
+            return "[]"
+        lignes = (json.dumps(e, ensure_ascii=False, default=_json_defaut) for e in donnees)
+        return "[\n  " + ",\n  ".join(lignes) + "\n]"
     return json.dumps(donnees, ensure_ascii=False, indent=2, default=_json_defaut)
 
 

@@ -119,8 +119,10 @@ def lister(
     (organisme, rôle, statut) indexes. A gestionnaire may only see itself (``me``)."""
     organisme = organisme_vise(uow, acteur, organisme_siret)
     verifier(Action.COMPTES_CONSULTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
+    # Plain columns, not ORM objects: a list may return 100,000 accounts.
+    colonnes = [getattr(Compte, nom) for nom in COLONNES_VUE]
     requete = (
-        select(Compte, Unite.libelle)
+        select(*colonnes, col(Unite.libelle).label("unite"))
         .join(Unite, col(Unite.id) == col(Compte.unite_id), isouter=True)
         .where(Compte.organisme_id == organisme.id)
     )
@@ -138,7 +140,32 @@ def lister(
     requete = requete.order_by(col(Compte.nom), col(Compte.prenom), col(Compte.id))
     if limite:
         requete = requete.limit(limite)
-    return [vue_compte(c, organisme, libelle) for c, libelle in uow.session.exec(requete)]
+    return [
+        {
+            **{nom: ligne[i] for i, nom in enumerate(COLONNES_VUE[:6])},
+            "organisme_siret": organisme.siret,
+            "organisme_raison_sociale": organisme.raison_sociale,
+            "unite": ligne[-1],
+            **{nom: ligne[i] for i, nom in enumerate(COLONNES_VUE) if i >= 6},
+        }
+        for ligne in uow.session.execute(requete)
+    ]
+
+
+# The columns of ``vue_compte``, in its order (organisme and unité come from joins).
+COLONNES_VUE = (
+    "identifiant",
+    "nom",
+    "prenom",
+    "email",
+    "telephone_fixe",
+    "telephone_mobile",
+    "niveau_habilitation",
+    "role",
+    "statut",
+    "cree_le",
+    "derniere_connexion_le",
+)
 
 
 def _choix(enum, valeur: str, champ: str):  # type: ignore[no-untyped-def]
