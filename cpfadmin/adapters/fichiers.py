@@ -99,8 +99,22 @@ def detecter_encodage(chemin: Path) -> str:
                 decodeur.decode(morceau)
             decodeur.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8"
+            pass
+        else:
+            return "utf-8"
+        # Windows-1252 leaves five bytes undefined: a file with one of them is neither.
+        f.seek(0)
+        decodeur = codecs.getincrementaldecoder("cp1252")()
+        try:
+            while morceau := f.read(1 << 16):
+                decodeur.decode(morceau)
+        except UnicodeDecodeError as e:
+            raise DonneeInvalide(
+                f"{chemin.name} : encodage non reconnu (ni UTF-8 ni Windows-1252, octet "
+                f"0x{e.object[e.start]:02x}) ; enregistrez le fichier en « CSV UTF-8 ».",
+                champ="fichier",
+            ) from None
+    return "cp1252"
 
 
 def _separateur(premiere_ligne: str) -> str:
@@ -115,9 +129,19 @@ class SourceCsv(Source):
         self.chemin = chemin
         self.encodage = detecter_encodage(chemin)
         with self._ouvrir() as f:
-            premiere = f.readline()
+            premiere = f.readline(TAILLE_MAX_CELLULE * 10)
+        if "\x00" in premiere:
+            raise DonneeInvalide(f"{nom_affiche} : fichier binaire, pas un CSV.", champ="fichier")
         self.separateur = _separateur(premiere)
-        entetes = next(csv.reader([premiere], delimiter=self.separateur), [])
+        csv.field_size_limit(TAILLE_MAX_CELLULE * 4)
+        try:
+            entetes = next(csv.reader([premiere], delimiter=self.separateur), [])
+        except csv.Error:
+            raise DonneeInvalide(
+                f"{nom_affiche} : ligne d'en-tête illisible (champ trop long ou guillemets non "
+                "fermés).",
+                champ="fichier",
+            ) from None
         self.entetes = [e.strip() for e in entetes]
         encodage = {"utf-8-sig": "UTF-8 avec BOM", "utf-8": "UTF-8", "cp1252": "Windows-1252"}
         self.description = f"CSV ({encodage[self.encodage]}, séparateur « {self.separateur} »)"
@@ -144,7 +168,9 @@ class SourceCsv(Source):
                     yield Ligne(numero, dict(zip(self.entetes, cellules, strict=False)))
             except csv.Error as e:
                 raise DonneeInvalide(
-                    f"CSV illisible après la ligne {numero} : {e}.", champ="fichier"
+                    f"CSV illisible après la ligne {numero} : champ trop long, octet nul ou "
+                    f"guillemets non fermés ({e}).",
+                    champ="fichier",
                 ) from None
 
 
@@ -230,6 +256,10 @@ class SourceJson(Source):
                 f"{self.nom_affiche} : JSON invalide ligne {e.lineno}, colonne {e.colno} ({e.msg}).",
                 champ="fichier",
             ) from None
+        except RecursionError:
+            raise DonneeInvalide(
+                f"{self.nom_affiche} : JSON trop profondément imbriqué.", champ="fichier"
+            ) from None
         if not isinstance(donnees, list):
             raise DonneeInvalide(
                 f"{self.nom_affiche} : un tableau JSON d'objets est attendu.", champ="fichier"
@@ -257,6 +287,11 @@ class SourceNdjson(Source):
                         continue
                     try:
                         valeur = json.loads(texte)
+                    except RecursionError:
+                        raise DonneeInvalide(
+                            f"{self.nom_affiche} : JSON trop imbriqué ligne {numero}.",
+                            champ="fichier",
+                        ) from None
                     except json.JSONDecodeError as e:
                         raise DonneeInvalide(
                             f"{self.nom_affiche} : JSON invalide ligne {numero} ({e.msg}).",

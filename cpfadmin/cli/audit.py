@@ -24,11 +24,13 @@ def _date(valeur: str | None) -> datetime | None:
 
     try:
         date = datetime.fromisoformat(valeur)
-    except ValueError:
+        return date.replace(tzinfo=date.tzinfo or datetime.now().astimezone().tzinfo).astimezone(
+            UTC
+        )
+    except (ValueError, OverflowError):
         raise DonneeInvalide(
-            f"Date invalide : « {valeur} » (AAAA-MM-JJ ou AAAA-MM-JJTHH:MM).", champ="since"
+            f"Date invalide : « {valeur[:40]} » (AAAA-MM-JJ ou AAAA-MM-JJTHH:MM).", champ="since"
         ) from None
-    return date.replace(tzinfo=date.tzinfo or datetime.now().astimezone().tzinfo).astimezone(UTC)
 
 
 @app.command("list")
@@ -40,7 +42,8 @@ def lister(
         str | None, typer.Option(help="Événements dont ce compte est l'acteur ou la cible.")
     ] = None,
     limit: Annotated[
-        int, typer.Option(help="Nombre maximal d'événements (les plus récents).")
+        int,
+        typer.Option(help="Nombre maximal d'événements (les plus récents).", min=1, max=1_000_000),
     ] = 1000,
 ) -> None:
     """Lister les événements d'audit (opérateurs : tous ; administrateurs : leur organisme).

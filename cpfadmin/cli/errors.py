@@ -50,6 +50,7 @@ TRADUCTIONS_USAGE = (
     ("Got unexpected extra arguments", "Arguments en trop"),
     ("Got unexpected extra argument", "Argument en trop"),
     ("requires an argument", "attend une valeur"),
+    ("does not take a value", "n'accepte pas de valeur"),
     ("Option", "Option"),
     ("is not one of", "n'est pas parmi"),
     ("is not a valid", "n'est pas un(e)"),

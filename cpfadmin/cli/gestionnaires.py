@@ -114,7 +114,9 @@ def lister(
             "--search", help="Nom, prénom, e-mail ou identifiant (sans accents ni casse)."
         ),
     ] = None,
-    limit: Annotated[int | None, typer.Option(help="Nombre maximal de comptes.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Nombre maximal de comptes.", min=1, max=10_000_000)
+    ] = None,
 ) -> None:
     """Lister les comptes d'un organisme, avec filtres.
 
@@ -547,7 +549,12 @@ def exporter(
         lignes = imports.exporter(
             uow, acteur, organisme_siret=organisme, unite=unite, statut=statut
         )
-        return ecrire(fichier, format_, tableur.COLONNES_EXPORT, lignes)
+        try:
+            return ecrire(fichier, format_, tableur.COLONNES_EXPORT, lignes)
+        except (IsADirectoryError, PermissionError, FileNotFoundError) as e:
+            raise DonneeInvalide(
+                f"Écriture impossible dans {fichier} : {e.strerror}.", champ="fichier"
+            ) from None
 
     n = ctx.executer(travail, lecture=True)
     ctx.info(f"{n} compte(s) exporté(s)" + (f" dans {fichier}." if fichier else "."))

@@ -30,7 +30,25 @@ from cpfadmin.cli.errors import CodeSortie, code_pour, traduire_usage
 from cpfadmin.domain.errors import ErreurCpf
 
 
+def _lisible(texte: str, longueur_max: int = 500) -> str:
+    """What reaches the terminal: invisible and control characters shown escaped (a NUL, an
+    escape sequence or a right-to-left override typed by a user must not act on the
+    terminal), and no message longer than a screen."""
+    import unicodedata
+
+    if not texte.isprintable():
+        texte = "".join(
+            c
+            if c == " " or unicodedata.category(c)[0] not in "CZ"
+            else (" " if unicodedata.category(c) == "Zs" else c.encode("unicode_escape").decode())
+            for c in texte
+        )
+    return texte if len(texte) <= longueur_max else texte[: longueur_max - 1] + "…"
+
+
 def _erreur(message: str, code: int, *, suggestion: str | None = None) -> int:
+    message = _lisible(message)
+    suggestion = _lisible(suggestion) if suggestion else None
     ctx = contexte()
     if ctx.sortie == "json":
         import json

@@ -43,7 +43,8 @@ def lister(
         typer.Option(help="en_attente, envoye, echec, expire ou remplace."),
     ] = None,
     limit: Annotated[
-        int, typer.Option(help="Nombre maximal de messages (les plus récents).")
+        int,
+        typer.Option(help="Nombre maximal de messages (les plus récents).", min=1, max=1_000_000),
     ] = 1000,
 ) -> None:
     """Lister les messages (jamais leur contenu secret).

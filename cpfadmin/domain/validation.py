@@ -40,6 +40,16 @@ def texte(valeur: str | None, champ: str, *, longueur_max: int = LONGUEUR_MAX_NO
     return valeur
 
 
+def filtre(valeur: str | None, champ: str, *, longueur_max: int = 200) -> str | None:
+    """A free-text filter (search, action, statut…): no control character, bounded length."""
+    if valeur is None:
+        return None
+    _sans_controle(valeur, champ)
+    if len(valeur) > longueur_max:
+        raise DonneeInvalide(f"{champ} : {longueur_max} caractères au plus.", champ=champ)
+    return valeur
+
+
 def siret(valeur: str | None) -> str:
     """14 digits with a valid Luhn checksum (python-stdnum), spaces tolerated."""
     from stdnum.exceptions import ValidationError

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from cpfadmin.domain import audit, permissions
+from cpfadmin.domain import audit, permissions, validation
 from cpfadmin.domain.errors import AccesRefuse
 from cpfadmin.domain.permissions import Action
 from cpfadmin.services.acteur import Acteur
@@ -36,6 +36,8 @@ def lister(
     elif not acteur.est_operateur:
         permissions.verifier(Action.AUDIT_LIRE, acteur.habilitation, acteur.organisme_id)
         organisme = acteur.organisme_siret
+    action = validation.filtre(action, "action", longueur_max=64)
+    identifiant = validation.filtre(identifiant, "identifiant", longueur_max=64)
     requete = select(EvenementAudit)
     if organisme:
         requete = requete.where(EvenementAudit.organisme == organisme)

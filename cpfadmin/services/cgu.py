@@ -21,6 +21,18 @@ def publier(uow: UniteDeTravail, acteur: Acteur, texte: str, version: str) -> di
     or oversized text."""
     verifier(Action.CGU_PUBLIER, acteur.habilitation, acteur.organisme_id)
     version = validation.texte(version, "version", longueur_max=32)
+    import unicodedata
+
+    if any(
+        (unicodedata.category(c) == "Cc" and c not in "\n\r\t") or unicodedata.category(c) == "Cf"
+        for c in texte
+    ):
+        raise DonneeInvalide(
+            "Le texte des conditions générales contient des caractères de contrôle (séquences "
+            "d'échappement, caractères invisibles) : ils s'afficheraient dans le terminal de "
+            "chacun.",
+            champ="fichier",
+        )
     if not texte.strip():
         raise DonneeInvalide("Le texte des conditions générales est vide.", champ="fichier")
     if len(texte) > TAILLE_MAX:

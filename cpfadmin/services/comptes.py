@@ -204,8 +204,9 @@ def organisme_par_siret(uow: UniteDeTravail, siret: str) -> Organisme:
 
 
 def organisme_vise(uow: UniteDeTravail, acteur: Acteur, siret: str | None) -> Organisme:
-    """The organisme named by ``--organisme``, or the actor's own."""
-    if siret:
+    """The organisme named by ``--organisme``, or the actor's own (an empty value is a bad
+    SIRET, not "mine": a script with an unset variable must not act on the wrong organisme)."""
+    if siret is not None:
         return organisme_par_siret(uow, siret)
     organisme = uow.organismes.par_id(acteur.organisme_id)
     assert organisme is not None

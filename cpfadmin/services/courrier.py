@@ -15,7 +15,8 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from cpfadmin.adapters.mail import Envoi, ErreurTransport, Transport
-from cpfadmin.domain import messages
+from cpfadmin.domain import messages, validation
+from cpfadmin.domain.errors import DonneeInvalide
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.store.models import Compte, Message, Organisme
@@ -24,6 +25,7 @@ from cpfadmin.store.uow import UniteDeTravail
 # While a message is being delivered, it is not due again for this long (a crashed sender
 # leaves it to the next run: delivery is at least once).
 BAIL = timedelta(minutes=5)
+STATUTS = ("en_attente", "envoye", "echec", "expire", "remplace")
 LOT = 200
 
 
@@ -230,6 +232,7 @@ def _enregistrer(fabrique: Callable[[], UniteDeTravail], resultats: dict[int, st
                         seconds=messages.delai_nouvel_essai(m.tentatives)
                     )
         uow.commit()
+        uow.purger_journal()
 
 
 def _compter_en_attente(fabrique: Callable[[], UniteDeTravail], organisme_id: int | None) -> int:
@@ -265,6 +268,11 @@ def lister(
         organisme_id,
     )
     if statut:
+        statut = validation.filtre(statut, "statut", longueur_max=32)
+        if statut not in STATUTS:
+            raise DonneeInvalide(
+                f"statut invalide : « {statut[:30]} » ({', '.join(STATUTS)}).", champ="statut"
+            )
         requete = requete.where(col(Message.statut) == statut)
     requete = requete.order_by(col(Message.id).desc()).limit(limite)
     lignes = list(uow.session.exec(requete))

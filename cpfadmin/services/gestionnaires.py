@@ -135,6 +135,7 @@ def lister(
     if recherche:
         from cpfadmin.services.comptes import _replie
 
+        recherche = validation.filtre(recherche, "search") or ""
         motif = motif_like(_replie(recherche.strip()))
         requete = requete.where(col(Compte.recherche).like(motif, escape="\\"))
     requete = requete.order_by(col(Compte.nom), col(Compte.prenom), col(Compte.id))

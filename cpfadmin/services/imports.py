@@ -168,6 +168,10 @@ def _cellules(valeurs: dict[str, Any], correspondance: dict[str, str]) -> dict[s
         colonne = correspondance.get(entete)
         if colonne is None:
             continue
+        if isinstance(brut, (dict, list)):
+            raise _Rejet(
+                colonne, f"{colonne} : une valeur simple est attendue, pas un objet ou une liste."
+            )
         if colonne == "administrateur_delegue" and isinstance(brut, (bool, int, float)):
             cellules[colonne] = brut  # type: ignore[assignment]
             continue
@@ -690,19 +694,29 @@ def exporter(
             phonenumbers.parse(numero), phonenumbers.PhoneNumberFormat.NATIONAL
         )
 
-    for compte, libelle in uow.session.exec(requete):
-        yield {
-            "identifiant": compte.identifiant,
-            "nom": compte.nom,
-            "prenom": compte.prenom,
-            "email": compte.email,
-            "telephone_fixe": national(compte.telephone_fixe),
-            "telephone_mobile": national(compte.telephone_mobile),
-            "unite": libelle,
-            "niveau_habilitation": compte.niveau_habilitation,
-            "administrateur_delegue": "oui"
-            if compte.role == Role.ADMINISTRATEUR_DELEGUE.value
-            else "non",
-            "role": compte.role,
-            "statut": compte.statut,
-        }
+    def lignes() -> Iterator[dict[str, Any]]:
+        for compte, libelle in uow.session.exec(requete):
+            yield _ligne_export(compte, libelle, national)
+
+    # The checks above ran now, before the caller writes anything; the rows stream.
+    return lignes()
+
+
+def _ligne_export(
+    compte: Compte, libelle: str | None, national: Callable[[str | None], str | None]
+) -> dict[str, Any]:
+    return {
+        "identifiant": compte.identifiant,
+        "nom": compte.nom,
+        "prenom": compte.prenom,
+        "email": compte.email,
+        "telephone_fixe": national(compte.telephone_fixe),
+        "telephone_mobile": national(compte.telephone_mobile),
+        "unite": libelle,
+        "niveau_habilitation": compte.niveau_habilitation,
+        "administrateur_delegue": "oui"
+        if compte.role == Role.ADMINISTRATEUR_DELEGUE.value
+        else "non",
+        "role": compte.role,
+        "statut": compte.statut,
+    }

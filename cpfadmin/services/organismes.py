@@ -124,6 +124,7 @@ def lister(
     if statut:
         requete = requete.where(Organisme.statut == _statut(statut).value)
     if recherche:
+        recherche = validation.filtre(recherche, "search") or ""
         motif = motif_like(recherche.strip().lower())
         requete = requete.where(
             func.lower(col(Organisme.raison_sociale)).like(motif, escape="\\")

@@ -78,6 +78,8 @@ def _configurer_sqlite(moteur: Engine) -> None:
         curseur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         curseur.execute("PRAGMA journal_mode=WAL")
         curseur.execute("PRAGMA synchronous=NORMAL")
+        # Deleted or overwritten values (delivered secrets) are zeroed, not left in free pages.
+        curseur.execute("PRAGMA secure_delete=ON")
         curseur.close()
 
     @event.listens_for(moteur, "begin")

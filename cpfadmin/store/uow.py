@@ -118,6 +118,20 @@ class UniteDeTravail:
         tete.seq, tete.condensat = seq, precedent
         self._evenements = []
 
+    def purger_journal(self) -> None:
+        """After secrets were erased: on SQLite, copy the write-ahead log into the base and
+        empty it, so the erased values stay in no file (``secure_delete`` zeroes them in the
+        base itself). Best effort: a concurrent reader may delay it to the next purge."""
+        if self.moteur.dialect.name != "sqlite":
+            return
+        connexion = self.moteur.raw_connection()
+        try:
+            # Outside any transaction (the driver connection is in autocommit mode here).
+            with contextlib.suppress(Exception):
+                connexion.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+        finally:
+            connexion.close()
+
     def commit(self) -> None:
         if self._evenements:
             self.session.flush()
