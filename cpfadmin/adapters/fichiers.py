@@ -198,9 +198,13 @@ class SourceXlsx(Source):
             from openpyxl import load_workbook
             from openpyxl.utils.exceptions import InvalidFileException
 
+            # An open file, not a path: openpyxl refuses a path without the .xlsx extension
+            # (standard input, --format xlsx).
+            flux = self.chemin.open("rb")
             try:
-                classeur = load_workbook(self.chemin, read_only=True, data_only=True)
+                classeur = load_workbook(flux, read_only=True, data_only=True)
             except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as e:
+                flux.close()
                 raise DonneeInvalide(
                     f"{self.nom_affiche} : classeur XLSX illisible ou tronqué ({type(e).__name__}).",
                     champ="fichier",
@@ -214,6 +218,7 @@ class SourceXlsx(Source):
                 ) from None
             finally:
                 classeur.close()
+                flux.close()
 
         return gestion()
 

@@ -322,6 +322,11 @@ def importer(
     acteur = ctx.acteur()
     if report is not None and report.suffix.lower() not in (".csv", ".json"):
         raise DonneeInvalide("--report : un fichier .csv ou .json.", champ="report")
+    if report is not None and not report.parent.is_dir():
+        raise DonneeInvalide(
+            f"--report : le dossier {report.parent} n'existe pas (rien n'a été importé).",
+            champ="report",
+        )
     chemin, temporaire = (copier_stdin(), True) if fichier == "-" else (Path(fichier), False)
     analyse = None
     try:

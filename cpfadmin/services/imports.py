@@ -501,8 +501,11 @@ def _ecrire_lot(
     sur_existant: str,
     nom_source: str,
 ) -> list[LigneRapport]:
-    organisme = uow.organismes.par_siret(analyse.organisme_siret)
-    assert organisme is not None
+    # Lock the organisme for the batch: two imports into it take turns (PostgreSQL's READ
+    # COMMITTED would let both see an e-mail as free; SQLite's BEGIN IMMEDIATE already does).
+    organisme = uow.session.exec(
+        select(Organisme).where(Organisme.siret == analyse.organisme_siret).with_for_update()
+    ).one()
     maintenant = uow.maintenant()
     unites = _unites(uow, organisme, acteur, {v["unite"] for _, v in lot if v["unite"]})
     # Checked again inside the transaction: a re-run, or a concurrent import, may have created
@@ -643,8 +646,11 @@ def _mettre_a_jour(
     if changements:
         compte.modifie_le = uow.maintenant()
         compte.recherche = texte_de_recherche(compte)
+        action = "compte_modifie"
+        if "role" in changements["apres"]:
+            action = "delegue_attribue" if v["delegue"] else "delegue_retire"
         uow.auditer(
-            "compte_modifie",
+            action,
             acteur=acteur.identifiant,
             organisme=organisme.siret,
             cible=compte.identifiant,
@@ -688,11 +694,18 @@ def exporter(
     ).execution_options(yield_per=1000)
 
     def national(numero: str | None) -> str | None:
+        """The national form when it reads back as the same number (a spreadsheet keeps it
+        as text), else the international one (the Pacific territories)."""
         if not numero:
             return None
-        return phonenumbers.format_number(
-            phonenumbers.parse(numero), phonenumbers.PhoneNumberFormat.NATIONAL
-        )
+        n = phonenumbers.parse(numero)
+        texte = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.NATIONAL)
+        try:
+            if validation.telephone(texte, "telephone") == numero:
+                return texte
+        except DonneeInvalide:
+            pass
+        return phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
     def lignes() -> Iterator[dict[str, Any]]:
         for compte, libelle in uow.session.exec(requete):
