@@ -20,7 +20,7 @@ from cpfadmin.domain.errors import DonneeInvalide
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.store.models import Compte, Message, Organisme
-from cpfadmin.store.uow import UniteDeTravail
+from cpfadmin.store.uow import UniteDeTravail, executer
 
 # While a message is being delivered, it is not due again for this long (a crashed sender
 # leaves it to the next run: delivery is at least once).
@@ -109,7 +109,7 @@ def livrer(
     rapport = RapportLivraison()
     try:
         while limite is None or rapport.envoyes < limite:
-            lot = _reserver(fabrique, organisme_id, expediteur)
+            lot = executer(fabrique, lambda uow: _reserver(uow, organisme_id, expediteur))
             if lot.expires:
                 rapport.expires += lot.expires
             if not lot.envois:
@@ -138,7 +138,7 @@ def livrer(
                     arret = True
                 else:
                     rapport.envoyes += 1
-            _enregistrer(fabrique, resultats)
+            executer(fabrique, lambda uow, r=resultats: _enregistrer(uow, r))
             if arret:
                 break
     finally:
@@ -153,86 +153,82 @@ class _Lot:
     expires: int
 
 
-def _reserver(
-    fabrique: Callable[[], UniteDeTravail], organisme_id: int | None, expediteur: str
-) -> _Lot:
-    with fabrique() as uow:
-        maintenant = uow.maintenant()
-        expiration = _filtre_organisme(
-            update(Message).where(
-                col(Message.statut) == "en_attente",
-                col(Message.expire_le).is_not(None),
-                col(Message.expire_le) <= maintenant,
-            ),
-            organisme_id,
-        ).values(statut="expire", secret=None)
-        expires = uow.session.exec(expiration).rowcount  # type: ignore[call-overload]
-        dus = _filtre_organisme(
-            select(Message.id)
-            .where(
-                col(Message.statut) == "en_attente",
-                col(Message.prochaine_tentative_le) <= maintenant,
-            )
-            .order_by(col(Message.id))
-            .limit(LOT),
-            organisme_id,
+def _reserver(uow: UniteDeTravail, organisme_id: int | None, expediteur: str) -> _Lot:
+    maintenant = uow.maintenant()
+    expiration = _filtre_organisme(
+        update(Message).where(
+            col(Message.statut) == "en_attente",
+            col(Message.expire_le).is_not(None),
+            col(Message.expire_le) <= maintenant,
+        ),
+        organisme_id,
+    ).values(statut="expire", secret=None)
+    expires = uow.session.exec(expiration).rowcount  # type: ignore[call-overload]
+    dus = _filtre_organisme(
+        select(Message.id)
+        .where(
+            col(Message.statut) == "en_attente",
+            col(Message.prochaine_tentative_le) <= maintenant,
         )
-        ids = list(uow.session.exec(dus))
-        envois: list[tuple[int, Envoi]] = []
-        if ids:
-            # Claim them: a concurrent sender skips what this one holds.
-            reserves = (
-                uow.session.exec(  # type: ignore[call-overload]
-                    update(Message)
-                    .where(
-                        col(Message.id).in_(ids),
-                        col(Message.statut) == "en_attente",
-                        col(Message.prochaine_tentative_le) <= maintenant,
-                    )
-                    .values(prochaine_tentative_le=maintenant + BAIL)
-                    .returning(Message.id)
+        .order_by(col(Message.id))
+        .limit(LOT),
+        organisme_id,
+    )
+    ids = list(uow.session.exec(dus))
+    envois: list[tuple[int, Envoi]] = []
+    if ids:
+        # Claim them: a concurrent sender skips what this one holds.
+        reserves = (
+            uow.session.exec(  # type: ignore[call-overload]
+                update(Message)
+                .where(
+                    col(Message.id).in_(ids),
+                    col(Message.statut) == "en_attente",
+                    col(Message.prochaine_tentative_le) <= maintenant,
                 )
-                .scalars()
-                .all()
+                .values(prochaine_tentative_le=maintenant + BAIL)
+                .returning(Message.id)
             )
-            for m in uow.session.exec(
-                select(Message).where(col(Message.id).in_(reserves)).order_by(col(Message.id))
-            ):
-                corps = m.corps.replace(messages.MARQUEUR_SECRET, m.secret or "")
-                # Unique across stores and profiles sharing a mail directory.
-                cle = f"cpfadmin-{m.id}-{int(m.cree_le.timestamp())}-{secrets.token_hex(4)}"
-                envoi = Envoi(cle, expediteur, m.destinataire, m.sujet, corps)
-                envois.append((m.id, envoi))  # type: ignore[arg-type]
-        uow.commit()
-        return _Lot(envois, expires)
+            .scalars()
+            .all()
+        )
+        for m in uow.session.exec(
+            select(Message).where(col(Message.id).in_(reserves)).order_by(col(Message.id))
+        ):
+            corps = m.corps.replace(messages.MARQUEUR_SECRET, m.secret or "")
+            # Unique across stores and profiles sharing a mail directory.
+            cle = f"cpfadmin-{m.id}-{int(m.cree_le.timestamp())}-{secrets.token_hex(4)}"
+            envoi = Envoi(cle, expediteur, m.destinataire, m.sujet, corps)
+            envois.append((m.id, envoi))  # type: ignore[arg-type]
+    uow.commit()
+    return _Lot(envois, expires)
 
 
-def _enregistrer(fabrique: Callable[[], UniteDeTravail], resultats: dict[int, str | None]) -> None:
-    with fabrique() as uow:
-        maintenant = uow.maintenant()
-        for m in uow.session.exec(select(Message).where(col(Message.id).in_(list(resultats)))):
-            erreur = resultats[m.id]  # type: ignore[index]
-            if erreur is None:
-                m.statut, m.envoye_le, m.secret, m.derniere_erreur = (
-                    "envoye",
-                    maintenant,
-                    None,
-                    None,
-                )
-                m.tentatives += 1
-            elif erreur == "non tenté":
-                m.prochaine_tentative_le = maintenant
+def _enregistrer(uow: UniteDeTravail, resultats: dict[int, str | None]) -> None:
+    maintenant = uow.maintenant()
+    for m in uow.session.exec(select(Message).where(col(Message.id).in_(list(resultats)))):
+        erreur = resultats[m.id]  # type: ignore[index]
+        if erreur is None:
+            m.statut, m.envoye_le, m.secret, m.derniere_erreur = (
+                "envoye",
+                maintenant,
+                None,
+                None,
+            )
+            m.tentatives += 1
+        elif erreur == "non tenté":
+            m.prochaine_tentative_le = maintenant
+        else:
+            m.tentatives += 1
+            m.derniere_erreur = erreur[:500]
+            if m.tentatives >= messages.TENTATIVES_MAX:
+                m.statut, m.secret = "echec", None
             else:
-                m.tentatives += 1
-                m.derniere_erreur = erreur[:500]
-                if m.tentatives >= messages.TENTATIVES_MAX:
-                    m.statut, m.secret = "echec", None
-                else:
-                    m.prochaine_tentative_le = maintenant + timedelta(
-                        seconds=messages.delai_nouvel_essai(m.tentatives)
-                    )
-        uow.commit()
-        uow.purger_journal()
+                m.prochaine_tentative_le = maintenant + timedelta(
+                    seconds=messages.delai_nouvel_essai(m.tentatives)
+                )
+    uow.commit()
+    uow.purger_journal()
 
 
 def _compter_en_attente(fabrique: Callable[[], UniteDeTravail], organisme_id: int | None) -> int:

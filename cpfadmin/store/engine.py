@@ -62,6 +62,11 @@ def creer_moteur(url: str) -> Engine:
             raise DonneeInvalide(
                 "PostgreSQL s'utilise avec psycopg 3 : postgresql+psycopg://…", champ="db"
             )
+        import logging
+
+        # psycopg logs a lost connection on its own; the one French line at the CLI's edge says
+        # it, so no English line goes to stderr before it.
+        logging.getLogger("psycopg").addHandler(logging.NullHandler())
         return create_engine(url, connect_args={"connect_timeout": 10}, pool_pre_ping=False)
     raise DonneeInvalide(
         f"Base non prise en charge : {backend} (SQLite ou PostgreSQL).", champ="db"

@@ -40,7 +40,10 @@ def _est_transitoire(erreur: DBAPIError) -> bool:
     if "database is locked" in message or "database is busy" in message:
         return True
     code = getattr(erreur.orig, "sqlstate", None)
-    return code in ("40001", "40P01")  # serialization_failure, deadlock_detected
+    # serialization_failure, deadlock_detected, and unique_violation: every writer checks
+    # before it inserts, but under READ COMMITTED two processes may both see a value as free;
+    # run again, the check sees the other's row and gives the ordinary answer ("exists").
+    return code in ("40001", "40P01", "23505")
 
 
 class UniteDeTravail:

@@ -18,6 +18,7 @@ from cpfadmin.domain.roles import Role, TypeOrganisme
 from cpfadmin.services import courrier
 from cpfadmin.services.comptes import creer_compte
 from cpfadmin.store.models import Compte, Message, Organisme
+from cpfadmin.store.uow import executer
 from tests.services.helpers import donnees, initialiser_base
 from tests.support.smtp import ServeurSmtp, lire_message, temporaire_de
 
@@ -296,8 +297,8 @@ def test_other_accounts_pending_messages_are_not_superseded(base, politiques):
 def test_a_claimed_message_is_not_handed_to_a_second_sender(base, politiques, horloge, tmp_path):
     o = organisme(base)
     habiliter(base, politiques, o, "Alice")
-    premier = courrier._reserver(base, None, EXPEDITEUR)
-    second = courrier._reserver(base, None, EXPEDITEUR)
+    premier = executer(base, lambda uow: courrier._reserver(uow, None, EXPEDITEUR))
+    second = executer(base, lambda uow: courrier._reserver(uow, None, EXPEDITEUR))
     assert [e.destinataire for _, e in premier.envois] == ["alice@example.fr"]
     assert second.envois == []
     (m,) = rangees(base)
