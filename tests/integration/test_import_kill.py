@@ -36,7 +36,9 @@ pytestmark = pytest.mark.slow
 # At least two batches, so that a kill can fall between two commits (1,500 rows when a batch
 # was 500; the writing pass now commits every ``LOT`` rows).
 AGENTS = max(1500, LOT + LOT // 4)
-ESSAIS_ALEATOIRES = 5
+# Twenty kills in all (issue 6): the first after the first batch, then these at random moments.
+# CPFADMIN_TEST_ESSAIS_KILL lowers it for a quick local run.
+ESSAIS_ALEATOIRES = int(os.environ.get("CPFADMIN_TEST_ESSAIS_KILL", "19"))
 DELAI_MIN = 0.2
 
 
