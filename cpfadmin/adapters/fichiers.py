@@ -239,9 +239,8 @@ def _objet(valeur: Any, ou: str) -> dict[str, Any]:
     return valeur
 
 
-class SourceJson(Source):
-    format = "json"
-    description = "JSON"
+class _SourceObjets(Source):
+    """JSON objects: the header is every key met, in the order met (one reading pass)."""
 
     def __init__(self, chemin: Path, nom_affiche: str) -> None:
         self.chemin, self.nom_affiche = chemin, nom_affiche
@@ -249,6 +248,11 @@ class SourceJson(Source):
         for ligne in self.lignes():
             entetes.extend(k for k in ligne.valeurs if k not in entetes)
         self.entetes = entetes
+
+
+class SourceJson(_SourceObjets):
+    format = "json"
+    description = "JSON"
 
     def lignes(self) -> Iterator[Ligne]:
         try:
@@ -273,16 +277,9 @@ class SourceJson(Source):
             yield Ligne(numero, _objet(element, f"élément {numero}"))
 
 
-class SourceNdjson(Source):
+class SourceNdjson(_SourceObjets):
     format = "ndjson"
     description = "NDJSON"
-
-    def __init__(self, chemin: Path, nom_affiche: str) -> None:
-        self.chemin, self.nom_affiche = chemin, nom_affiche
-        entetes: list[str] = []
-        for ligne in self.lignes():
-            entetes.extend(k for k in ligne.valeurs if k not in entetes)
-        self.entetes = entetes
 
     def lignes(self) -> Iterator[Ligne]:
         try:
