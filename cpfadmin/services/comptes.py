@@ -168,22 +168,10 @@ def profil(uow: UniteDeTravail, acteur: Acteur) -> dict[str, Any]:
     acceptation = uow.cgu.acceptation(compte.id, cgu.id) if cgu else None  # type: ignore[arg-type]
     role = Role(compte.role)
     return {
-        "identifiant": compte.identifiant,
-        "nom": compte.nom,
-        "prenom": compte.prenom,
-        "email": compte.email,
-        "telephone_fixe": compte.telephone_fixe,
-        "telephone_mobile": compte.telephone_mobile,
-        "organisme_siret": organisme.siret,
-        "organisme_raison_sociale": organisme.raison_sociale,
+        **vue_compte(compte, organisme, unite.libelle if unite else None),
         "organisme_type": organisme.type,
-        "role": role.value,
         "role_libelle": role.libelle,
         "operateur": acteur.est_operateur,
-        "unite": unite.libelle if unite else None,
-        "niveau_habilitation": compte.niveau_habilitation,
-        "statut": compte.statut,
-        "derniere_connexion_le": compte.derniere_connexion_le,
         "cgu_version_acceptee": cgu.version if acceptation and cgu else None,
         "session_expire_le": acteur.session_expire_le,
         "menu": [
