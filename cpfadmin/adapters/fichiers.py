@@ -151,7 +151,7 @@ class SourceCsv(Source):
             )
 
     def _ouvrir(self) -> IO[str]:
-        # errors="replace" never triggers: the encoding was checked on the whole file.
+        # Strict decoding cannot fail here: the encoding was checked on the whole file.
         return self.chemin.open("r", encoding=self.encodage, newline="", errors="strict")
 
     def lignes(self) -> Iterator[Ligne]:

@@ -148,7 +148,7 @@ class Contexte:
         from cpfadmin.services import courrier
 
         acteur = acteur or self.acteur()
-        perimetre = None if acteur.est_operateur else acteur.organisme_id
+        perimetre = courrier.perimetre(acteur)
         transport = depuis_configuration(self.profil.courrier, chemins().courrier)
         rapport = self._proteger(
             lambda: courrier.livrer(

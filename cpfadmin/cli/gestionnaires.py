@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cpfadmin.cli.context import contexte
+from cpfadmin.cli.context import _console_erreur, contexte
 from cpfadmin.cli.options import COLONNES_COMPTE, COLONNES_LISTE, Identifiant, Organisme
 
 app = typer.Typer(
@@ -436,12 +436,6 @@ def _progression(libelle: str, total: int | None = None):  # type: ignore[no-unt
             yield avancer
 
     return barre()
-
-
-def _console_erreur():  # type: ignore[no-untyped-def]
-    from rich.console import Console
-
-    return Console(stderr=True)
 
 
 def _ecrire_rapport(chemin: Path, lignes: Iterable[dict]) -> None:  # type: ignore[type-arg]

@@ -70,11 +70,9 @@ def envoyer() -> None:
     Exemple : cpfadmin outbox send
     """
     from cpfadmin.domain.errors import StockageIndisponible
-    from cpfadmin.services import courrier
 
     ctx = contexte()
     acteur = ctx.acteur()
-    ctx.executer(lambda uow: courrier.perimetre(uow, acteur), lecture=True)
     rapport = ctx.livrer(acteur, avertir=False, essais_immediats=3)
     ctx.afficher(
         rapport.as_dict()

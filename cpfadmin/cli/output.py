@@ -11,6 +11,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from cpfadmin.adapters.fichiers import neutraliser
+
 FORMATS = ("table", "json", "csv")
 
 
@@ -49,13 +51,6 @@ def _texte(valeur: Any) -> str:
     return str(valeur)
 
 
-def neutraliser_formule(cellule: str) -> str:
-    """Cells that a spreadsheet would run as a formula are prefixed with a quote."""
-    if cellule and cellule[0] in "=+-@\t\r":
-        return "'" + cellule
-    return cellule
-
-
 def afficher(
     donnees: Mapping[str, Any] | Sequence[Mapping[str, Any]],
     format_: str,
@@ -78,7 +73,7 @@ def afficher(
         ecrivain = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
         ecrivain.writerow([cle for cle, _ in colonnes])
         for ligne in lignes:
-            ecrivain.writerow([neutraliser_formule(_texte(ligne.get(cle))) for cle, _ in colonnes])
+            ecrivain.writerow([neutraliser(_texte(ligne.get(cle))) for cle, _ in colonnes])
         return
     from rich.console import Console
     from rich.table import Table

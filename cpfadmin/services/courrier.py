@@ -242,8 +242,9 @@ def _compter_en_attente(fabrique: Callable[[], UniteDeTravail], organisme_id: in
         return int(uow.session.exec(requete).one())
 
 
-def perimetre(uow: UniteDeTravail, acteur: Acteur) -> int | None:
-    """The organisme whose messages the actor may see or send (None: all, for operators)."""
+def perimetre(acteur: Acteur) -> int | None:
+    """The organisme whose messages the actor may see or send (None: all, for operators).
+    Raises ``AccesRefuse`` for a gestionnaire."""
     verifier(Action.MESSAGES_CONSULTER, acteur.habilitation, acteur.organisme_id)
     return None if acteur.est_operateur else acteur.organisme_id
 
@@ -256,7 +257,7 @@ def lister(
     limite: int = 1000,
 ) -> list[dict[str, Any]]:
     """Queued and sent messages — never their body nor their secret."""
-    organisme_id = perimetre(uow, acteur)
+    organisme_id = perimetre(acteur)
     requete = _filtre_organisme(
         select(Message, Compte.identifiant).join(
             Compte, col(Compte.id) == col(Message.compte_id), isouter=True

@@ -32,7 +32,7 @@ from cpfadmin.domain import credentials, messages, tableur, validation
 from cpfadmin.domain.errors import DonneeInvalide
 from cpfadmin.domain.identifiant import generer_identifiant
 from cpfadmin.domain.permissions import Action, autorise, verifier
-from cpfadmin.domain.roles import Role, StatutCompte, StatutOrganisme
+from cpfadmin.domain.roles import Role, StatutCompte
 from cpfadmin.services import gestionnaires
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.services.comptes import DonneesCompte, organisme_vise, texte_de_recherche
@@ -262,8 +262,7 @@ def analyser(
         raise DonneeInvalide(f"--on-existing : {sur_existant} (skip, update ou fail).")
     organisme = organisme_vise(uow, acteur, organisme_siret)
     verifier(Action.GESTIONNAIRE_AJOUTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
-    if organisme.statut != StatutOrganisme.ACTIF.value:
-        gestionnaires._exiger_organisme_actif(organisme)
+    gestionnaires._exiger_organisme_actif(organisme)
     peut_deleguer = autorise(
         Action.DELEGUE_ATTRIBUER,
         acteur.habilitation,
