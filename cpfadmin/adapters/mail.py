@@ -13,6 +13,8 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Protocol
 
+from cpfadmin.domain.errors import raison_systeme
+
 
 class ErreurTransport(Exception):
     """Delivery failed; the message stays queued for another attempt."""
@@ -63,7 +65,9 @@ class TransportFichier:
                 f.write(bytes(construire(envoi)))
             temporaire.replace(final)
         except OSError as e:
-            raise ErreurTransport(f"écriture impossible dans {self.dossier} : {e.strerror}") from e
+            raise ErreurTransport(
+                f"écriture impossible dans {self.dossier} : {raison_systeme(e)}"
+            ) from e
 
     def fermer(self) -> None:
         pass
@@ -115,9 +119,12 @@ class TransportSmtp:
                 f"{self.description} : identifiant ou mot de passe SMTP non ASCII, non pris en "
                 "charge par le protocole"
             ) from e
-        except (OSError, smtplib.SMTPException) as e:
+        except OSError as e:
             self.fermer()
-            raise ErreurTransport(f"{self.description} : {e}") from e
+            raise ErreurTransport(f"{self.description} : {raison_systeme(e)}") from e
+        except smtplib.SMTPException as e:  # the server's own words, quoted
+            self.fermer()
+            raise ErreurTransport(f"{self.description} : réponse du serveur « {e} »") from e
 
     def fermer(self) -> None:
         if self._connexion is not None:

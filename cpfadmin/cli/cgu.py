@@ -32,7 +32,7 @@ def publier(
     """
     import sys
 
-    from cpfadmin.domain.errors import DonneeInvalide
+    from cpfadmin.domain.errors import DonneeInvalide, raison_systeme
     from cpfadmin.services import cgu
 
     ctx = contexte()
@@ -45,7 +45,7 @@ def publier(
         raise DonneeInvalide(f"Le fichier {fichier} n'est pas en UTF-8.", champ="fichier") from None
     except OSError as e:
         raise DonneeInvalide(
-            f"Lecture impossible de {fichier} : {e.strerror}", champ="fichier"
+            f"Lecture impossible de {fichier} : {raison_systeme(e)}", champ="fichier"
         ) from None
     vue = ctx.executer(lambda uow: cgu.publier(uow, acteur, texte, version))
     ctx.afficher(vue, colonnes=[("version", "Version"), ("publiee_le", "Publiée le")])

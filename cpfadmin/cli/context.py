@@ -24,6 +24,21 @@ def _console_erreur():  # type: ignore[no-untyped-def]
     return Console(stderr=True, soft_wrap=True, highlight=False)
 
 
+def _ecrire_erreur(message: str, *, prefixe: str = "", style: str | None = None) -> None:
+    """One message line on stderr: styled by Rich for a person at a colour terminal, written
+    as is otherwise (a pipe, a log, NO_COLOR) — without importing Rich, and without reading
+    brackets or colons in the message as markup or emoji codes."""
+    if sys.stderr.isatty() and not os.environ.get("NO_COLOR"):
+        from rich.text import Text
+
+        ligne = Text(prefixe, style=style or "") if prefixe else Text()
+        ligne.append(message)
+        _console_erreur().print(ligne)
+    else:
+        sys.stderr.write(f"{prefixe}{message}\n")
+        sys.stderr.flush()
+
+
 @dataclass
 class Contexte:
     profil_nom: str | None = None
@@ -40,11 +55,19 @@ class Contexte:
         """A message for the person at the terminal (stderr, never in the way of data)."""
         if self.sortie == "json":
             return
-        _console_erreur().print(message)
+        _ecrire_erreur(message)
 
     def avertir(self, message: str) -> None:
-        console = _console_erreur()
-        console.print(f"[yellow]Avertissement :[/yellow] {message}", markup=True)
+        """A warning on stderr: a line of text, or with ``-o json`` one JSON object
+        ``{"avertissement": {"message": …}}`` per line, like errors."""
+        if self.sortie == "json":
+            import json
+
+            corps = {"avertissement": {"message": message}}
+            sys.stderr.write(json.dumps(corps, ensure_ascii=False) + "\n")
+            sys.stderr.flush()
+            return
+        _ecrire_erreur(message, prefixe="Avertissement : ", style="yellow")
 
     def afficher(self, donnees: Any, **options: Any) -> None:
         from cpfadmin.cli.output import afficher
@@ -92,14 +115,14 @@ class Contexte:
         from sqlalchemy.exc import DBAPIError
 
         from cpfadmin.domain.errors import StockageIndisponible
-        from cpfadmin.store.engine import masquer
+        from cpfadmin.store.engine import masquer, raison_pilote
 
         try:
             return fonction()
         except DBAPIError as e:
-            premiere = str(e.orig).strip().splitlines()[0] if e.orig else str(e)
             raise StockageIndisponible(
-                f"Base de données indisponible ({masquer(self.profil.url_base)}) : {premiere}"
+                f"Base de données indisponible ({masquer(self.profil.url_base)}) : "
+                f"{raison_pilote(e)}"
             ) from e
 
     def fabrique(self, *, lecture: bool = False) -> Callable[[], UniteDeTravail]:

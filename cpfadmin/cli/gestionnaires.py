@@ -9,7 +9,13 @@ from typing import Annotated
 import typer
 
 from cpfadmin.cli.context import _console_erreur, contexte
-from cpfadmin.cli.options import COLONNES_COMPTE, COLONNES_LISTE, Identifiant, Organisme
+from cpfadmin.cli.options import (
+    COLONNES_COMPTE,
+    COLONNES_LISTE,
+    FiltreUnite,
+    Identifiant,
+    Organisme,
+)
 
 app = typer.Typer(
     help="Habiliter et gérer les gestionnaires d'un organisme.\n\n"
@@ -102,7 +108,7 @@ def ajouter(
 @app.command("list")
 def lister(
     organisme: Organisme = None,
-    unite: Annotated[str | None, typer.Option(help="Seulement cette unité.")] = None,
+    unite: FiltreUnite = None,
     role: Annotated[
         str | None,
         typer.Option(help="administrateur_principal, administrateur_delegue ou gestionnaire."),
@@ -504,7 +510,7 @@ def _afficher_rapport(ctx, analyse, resume: dict, dry_run: bool) -> None:  # typ
 @app.command("export")
 def exporter(
     organisme: Organisme = None,
-    unite: Annotated[str | None, typer.Option(help="Seulement cette unité.")] = None,
+    unite: FiltreUnite = None,
     statut: Annotated[
         str | None,
         typer.Option(help="actif, suspendu ou supprime (par défaut : tous sauf supprimés)."),
@@ -530,7 +536,7 @@ def exporter(
     """
     from cpfadmin.adapters.fichiers import EXTENSIONS, ecrire
     from cpfadmin.domain import tableur
-    from cpfadmin.domain.errors import DonneeInvalide
+    from cpfadmin.domain.errors import DonneeInvalide, raison_systeme
     from cpfadmin.services import imports
 
     ctx = contexte()
@@ -552,7 +558,7 @@ def exporter(
             return ecrire(fichier, format_, tableur.COLONNES_EXPORT, lignes)
         except (IsADirectoryError, PermissionError, FileNotFoundError) as e:
             raise DonneeInvalide(
-                f"Écriture impossible dans {fichier} : {e.strerror}.", champ="fichier"
+                f"Écriture impossible dans {fichier} : {raison_systeme(e)}.", champ="fichier"
             ) from None
 
     n = ctx.executer(travail, lecture=True)

@@ -87,10 +87,15 @@ AIDES_FRANCAISES = {
 }
 
 
+PREFIXE_UTILISATION = "Utilisation : "
+
+
 def _aide_en_francais() -> None:
-    """Click's own options (--help, completion) say their help in English: give it in French.
-    Typer vendors Click, so this is done on its Command class, once."""
+    """Click's own options (--help, completion) say their help in English, and its usage line
+    starts with "Usage:": give them in French. Typer vendors Click, so this is done on its
+    Command and HelpFormatter classes, once."""
     from typer._click.core import Command
+    from typer._click.formatting import HelpFormatter
 
     if getattr(Command, "_cpfadmin_fr", False):
         return
@@ -102,7 +107,16 @@ def _aide_en_francais() -> None:
             option.help = AIDES_FRANCAISES["help"]
         return option
 
+    ligne_utilisation = HelpFormatter.write_usage
+
+    def write_usage(self, prog, args="", prefix=None):  # type: ignore[no-untyped-def]
+        args = args.replace("COMMAND [ARGS]...", "COMMANDE [ARGUMENTS]...")
+        return ligne_utilisation(
+            self, prog, args, PREFIXE_UTILISATION if prefix is None else prefix
+        )
+
     Command.get_help_option = get_help_option  # type: ignore[method-assign]
+    HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
     Command._cpfadmin_fr = True  # type: ignore[attr-defined]
 
 
@@ -122,14 +136,34 @@ LIBELLES_AIDE = {
 }
 
 
+# Global options that take a value (the word after them is not a command).
+OPTIONS_A_VALEUR = {"-o", "--output", "--profile", "--db"}
+
+
 class GroupeCpf(TyperGroup):
-    def _traduire(self, args: list[str]) -> None:
+    def _aide_affichee(self, args: list[str]) -> bool:
+        """Whether this run shows help: no argument, -h/--help, or a group named alone
+        (``cpfadmin gestionnaires``), which shows its help."""
         if not args or "--help" in args or "-h" in args:
+            return True
+        mots, precedent = [], ""
+        for a in args:
+            if not a.startswith("-") and precedent not in OPTIONS_A_VALEUR:
+                mots.append(a)
+            precedent = a
+        return len(mots) == 1 and isinstance(self.commands.get(mots[0]), TyperGroup)
+
+    def _traduire(self, args: list[str]) -> None:
+        if self._aide_affichee(args):
             # Only when help is shown: Typer's Rich help module is slow to import.
             from typer import rich_utils
 
             for nom, libelle in LIBELLES_AIDE.items():
                 setattr(rich_utils, nom, libelle)
+            surligneur = rich_utils.OptionHighlighter
+            motif = rf"(?P<usage>{PREFIXE_UTILISATION})"
+            if motif not in surligneur.highlights:
+                surligneur.highlights = [*surligneur.highlights, motif]
         # Typer appends its completion options after building the group.
         for parametre in self.params:
             if parametre.name in AIDES_FRANCAISES:

@@ -12,6 +12,9 @@ Organisme = Annotated[
         "--organisme", help="SIRET de l'organisme (par défaut : le vôtre).", show_default=False
     ),
 ]
+FiltreUnite = Annotated[
+    str | None, typer.Option("--unite", help="Seulement cette unité.", show_default=False)
+]
 Identifiant = Annotated[
     str, typer.Argument(help="Identifiant du compte (8 caractères).", show_default=False)
 ]

@@ -26,6 +26,8 @@ COLONNES = [
     ("administrateur_principal", "Administrateur principal"),
     ("comptes_actifs", "Comptes actifs"),
 ]
+# ``show``: the same, and the creation date.
+COLONNES_FICHE = [*COLONNES[:4], ("cree_le", "Créé le"), *COLONNES[4:]]
 TYPES = "employeur_public, employeur_prive, conseil_regional, opco ou france_travail"
 
 
@@ -94,7 +96,8 @@ def montrer(siret: Siret) -> None:
 
     ctx = contexte()
     acteur = ctx.acteur()
-    ctx.afficher(ctx.executer(lambda uow: organismes.montrer(uow, acteur, siret), lecture=True))
+    vue = ctx.executer(lambda uow: organismes.montrer(uow, acteur, siret), lecture=True)
+    ctx.afficher(vue, colonnes=COLONNES_FICHE)
 
 
 @app.command("update")

@@ -39,9 +39,6 @@ def login(
     Exemple : printf '%s\\n%s\\n' "$TEMPORAIRE" "$NOUVEAU" | cpfadmin login ABCD2345
     --password-stdin --accept-cgu
     """
-    from cpfadmin.domain.errors import MotDePasseNonConforme
-    from cpfadmin.services import auth
-
     ctx = contexte()
     identifiant = identifiant or demander("Identifiant", option="l'argument IDENTIFIANT")
     nouveau: str | None = None
@@ -57,6 +54,13 @@ def login(
         mot_de_passe = demander_secret("Mot de passe", option="--password-stdin")
 
     politiques = ctx.profil.politiques
+    from cpfadmin.services.anticipation import anticiper_connexion
+
+    anticiper_connexion(ctx.profil.url_base, identifiant, mot_de_passe, politiques.bcrypt_cost)
+    # Imported only now: loading the store layer overlaps the anticipated bcrypt verification.
+    from cpfadmin.domain.errors import MotDePasseNonConforme
+    from cpfadmin.services import auth
+
     defi = ctx.executer(
         lambda uow: auth.commencer_connexion(uow, identifiant, mot_de_passe, politiques)
     )

@@ -14,8 +14,10 @@ import base64
 import hashlib
 import hmac
 import secrets
+import threading
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from datetime import datetime
 
 SCHEMA_BCRYPT = "bcrypt-sha256"
 SCHEMA_TEMPORAIRE = "hmac-sha256"
@@ -40,7 +42,7 @@ def hacher_mot_de_passe(mot_de_passe: str, cout: int = COUT_BCRYPT_DEFAUT) -> st
     return f"{SCHEMA_BCRYPT}${bcrypt.hashpw(_prehash(mot_de_passe, sel), sel).decode('ascii')}"
 
 
-def verifier_mot_de_passe(mot_de_passe: str, stocke: str) -> bool:
+def _verifier(mot_de_passe: str, stocke: str) -> bool:
     import bcrypt
 
     schema, _, valeur = stocke.partition("$")
@@ -52,6 +54,81 @@ def verifier_mot_de_passe(mot_de_passe: str, stocke: str) -> bool:
         return bcrypt.checkpw(_prehash(mot_de_passe, sel), hache)
     except ValueError:  # a corrupted stored value verifies nothing
         return False
+
+
+def verifier_mot_de_passe(mot_de_passe: str, stocke: str) -> bool:
+    global _anticipation
+    anticipation, _anticipation = _anticipation, None
+    if anticipation is not None:
+        resultat = anticipation.resultat_pour(mot_de_passe, stocke)
+        if resultat is not None:
+            return resultat
+    return _verifier(mot_de_passe, stocke)
+
+
+class _Anticipation:
+    """One bcrypt verification started ahead of time in a background thread (bcrypt releases
+    the GIL, so it runs on another core while the command goes on importing)."""
+
+    # How long the service waits for the early read of the hash before verifying itself.
+    ATTENTE_LECTURE = 2.0
+
+    def __init__(self, mot_de_passe: str, lire_hache: Callable[[], str | None]) -> None:
+        self._mot_de_passe = mot_de_passe
+        self._hache: str | None = None
+        self._resultat = False
+        self._lu = threading.Event()
+        self._fini = threading.Event()
+        threading.Thread(
+            target=self._calculer, args=(lire_hache,), name="cpfadmin-bcrypt", daemon=True
+        ).start()
+
+    def _calculer(self, lire_hache: Callable[[], str | None]) -> None:
+        try:
+            try:
+                self._hache = lire_hache()
+            finally:
+                self._lu.set()
+            if self._hache is not None:
+                self._resultat = _verifier(self._mot_de_passe, self._hache)
+        except Exception:  # an early read that fails only means no head start
+            self._hache = None
+        finally:
+            self._lu.set()
+            self._fini.set()
+
+    def resultat_pour(self, mot_de_passe: str, stocke: str) -> bool | None:
+        """The anticipated result if it was for this password and this stored hash, else None."""
+        if not hmac.compare_digest(mot_de_passe.encode(), self._mot_de_passe.encode()):
+            return None
+        if not self._lu.wait(self.ATTENTE_LECTURE) or self._hache != stocke:
+            return None
+        self._fini.wait()
+        return self._resultat if self._hache == stocke else None
+
+
+_anticipation: _Anticipation | None = None
+
+
+def anticiper(mot_de_passe: str, lire_hache: Callable[[], str | None]) -> None:
+    """Start verifying ``mot_de_passe`` against the stored value ``lire_hache()`` returns (read
+    early, e.g. with the bare database driver), so that the bcrypt cost of a login overlaps
+    the start-up of the rest of the program. The next ``verifier_mot_de_passe`` call uses the
+    result only if it is for the same password and the same stored value; otherwise it
+    verifies as usual. Nothing is decided from the early read itself."""
+    global _anticipation
+    _anticipation = _Anticipation(mot_de_passe, lire_hache)
+
+
+def est_verrouille(verrouille_jusqua: datetime | None, maintenant: datetime) -> bool:
+    return verrouille_jusqua is not None and verrouille_jusqua > maintenant
+
+
+def hache_a_verifier(stocke: str | None, verrouille: bool, cout: int) -> str:
+    """The stored value a login verifies the password against: the account's bcrypt hash, or
+    the dummy one when the account is unknown, locked or has no chosen password yet — so that
+    every refusal costs the same one bcrypt verification."""
+    return stocke if stocke and not verrouille else hachage_factice(cout)
 
 
 def cout_du_hachage(stocke: str) -> int | None:
@@ -69,11 +146,16 @@ def doit_rehacher(stocke: str, cout: int) -> bool:
     return cout_du_hachage(stocke) != cout
 
 
-@lru_cache(maxsize=4)
+# A well-formed bcrypt value (salt and digest of a throw-away input) that no password matches.
+_SEL_ET_CONDENSAT_FACTICES = "WU4QUmwc9zCxcLYYHzZIxeofajeNgjS0bClR/Yww6fK8uiDB1Z7oK"
+
+
 def hachage_factice(cout: int) -> str:
-    """A hash of nothing, verified when an identifiant is unknown so that the answer takes as
-    long as for a wrong password (no account enumeration by timing)."""
-    return hacher_mot_de_passe(secrets.token_urlsafe(16), cout)
+    """A value verified when an identifiant is unknown (or the account locked) so that the
+    answer takes as long as for a wrong password: one bcrypt computation at ``cout``. It is a
+    constant: computing a fresh hash in each process would double the time of these answers
+    and give away which identifiants exist."""
+    return f"{SCHEMA_BCRYPT}$$2b${cout:02d}${_SEL_ET_CONDENSAT_FACTICES}"
 
 
 def generer_mot_de_passe_temporaire() -> str:

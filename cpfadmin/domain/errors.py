@@ -114,3 +114,39 @@ class BaseNonInitialisee(StockageIndisponible):
 
 class BaseAMettreAJour(StockageIndisponible):
     pass
+
+
+# --- what the system said, in French ---------------------------------------------------------
+_RAISONS_SYSTEME = {
+    "ENOENT": "fichier ou dossier absent",
+    "ENOTDIR": "un élément du chemin n'est pas un dossier",
+    "EISDIR": "c'est un dossier",
+    "EACCES": "permission refusée",
+    "EPERM": "opération non permise",
+    "EROFS": "système de fichiers en lecture seule",
+    "ENOSPC": "disque plein",
+    "EDQUOT": "quota disque dépassé",
+    "EEXIST": "existe déjà",
+    "ENAMETOOLONG": "nom trop long",
+    "EIO": "erreur d'entrée-sortie",
+    "ECONNREFUSED": "connexion refusée",
+    "ECONNRESET": "connexion interrompue par le serveur",
+    "ETIMEDOUT": "délai dépassé",
+    "EHOSTUNREACH": "hôte injoignable",
+    "ENETUNREACH": "réseau injoignable",
+}
+
+
+def raison_systeme(erreur: OSError) -> str:
+    """The reason of an ``OSError`` in French (the system's own text is English)."""
+    import errno
+    import socket
+
+    if isinstance(erreur, socket.gaierror):
+        return "nom d'hôte inconnu"
+    if isinstance(erreur, TimeoutError) and not erreur.errno:
+        return "délai dépassé"
+    nom = errno.errorcode.get(erreur.errno or -1, "")
+    if nom in _RAISONS_SYSTEME:
+        return _RAISONS_SYSTEME[nom]
+    return erreur.strerror or type(erreur).__name__

@@ -106,7 +106,7 @@ def _echec(uow: UniteDeTravail, compte: Compte | None, identifiant: str | None, 
 
 
 def est_verrouille(compte: Compte, maintenant: datetime) -> bool:
-    return compte.verrouille_jusqua is not None and compte.verrouille_jusqua > maintenant
+    return credentials.est_verrouille(compte.verrouille_jusqua, maintenant)
 
 
 def commencer_connexion(
@@ -122,7 +122,7 @@ def commencer_connexion(
     if compte is None or est_verrouille(compte, maintenant):
         # Verify against a dummy hash so the answer takes as long as for a wrong password.
         credentials.verifier_mot_de_passe(
-            mot_de_passe, credentials.hachage_factice(politiques.bcrypt_cost)
+            mot_de_passe, credentials.hache_a_verifier(None, True, politiques.bcrypt_cost)
         )
         if compte is None:
             _echec(uow, None, identifiant, "identifiant_inconnu")
@@ -165,7 +165,7 @@ def commencer_connexion(
     else:
         if not compte.mot_de_passe_hache:
             credentials.verifier_mot_de_passe(
-                mot_de_passe, credentials.hachage_factice(politiques.bcrypt_cost)
+                mot_de_passe, credentials.hache_a_verifier(None, False, politiques.bcrypt_cost)
             )
         _echec(uow, compte, identifiant, "mot_de_passe_incorrect")
         raise IdentifiantsInvalides()

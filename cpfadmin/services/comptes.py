@@ -10,10 +10,9 @@ from sqlalchemy.exc import IntegrityError
 
 from cpfadmin.config import Politiques
 from cpfadmin.domain import credentials, validation
-from cpfadmin.domain.errors import DejaExistant, Introuvable
-from cpfadmin.domain.identifiant import generer_identifiant
+from cpfadmin.domain.errors import DejaExistant, DonneeInvalide, EtatIncompatible, Introuvable
 from cpfadmin.domain.menu import menu_pour
-from cpfadmin.domain.roles import Niveau, Role, StatutCompte
+from cpfadmin.domain.roles import Niveau, Role, StatutCompte, StatutOrganisme
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.store.models import Compte, Organisme
 from cpfadmin.store.uow import UniteDeTravail
@@ -123,9 +122,7 @@ def creer_compte(
             ),
         )
     for _ in range(20):
-        identifiant = generer_identifiant()
-        if uow.comptes.identifiant_existe(identifiant):
-            continue
+        (identifiant,) = uow.comptes.identifiants_libres(1)
         compte = Compte(
             identifiant=identifiant,
             organisme_id=organisme.id,  # type: ignore[arg-type]
@@ -257,7 +254,7 @@ def modifier_moi(
     mobile = compte.telephone_mobile if telephone_mobile is None else telephone_mobile
     compte.telephone_fixe, compte.telephone_mobile = validation.telephones(fixe, mobile)
     if email is not None:
-        _changer_email(uow, compte, email)
+        changer_email(uow, compte, email)
     apres = {
         "email": compte.email,
         "telephone_fixe": compte.telephone_fixe,
@@ -278,7 +275,7 @@ def modifier_moi(
     return apres
 
 
-def _changer_email(uow: UniteDeTravail, compte: Compte, email: str) -> None:
+def changer_email(uow: UniteDeTravail, compte: Compte, email: str) -> None:
     from sqlmodel import select
 
     nouveau = validation.email(email)
@@ -307,3 +304,21 @@ def motif_like(texte: str) -> str:
     (to use with ``escape="\\\\"``)."""
     echappe = texte.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{echappe}%"
+
+
+def exiger_organisme_actif(organisme: Organisme) -> None:
+    """Accounts are created or changed only in an active organisme."""
+    if organisme.statut != StatutOrganisme.ACTIF.value:
+        raise EtatIncompatible(
+            f"L'organisme {organisme.siret} est suspendu : réactivez-le d'abord.",
+            suggestion=f"cpfadmin organismes update {organisme.siret} --statut actif",
+        )
+
+
+def choix(enum, valeur: str, champ: str):  # type: ignore[no-untyped-def]
+    """The member of ``enum`` a user typed (case and spaces aside), or a French error."""
+    try:
+        return enum(valeur.strip().lower())
+    except ValueError:
+        permis = ", ".join(e.value for e in enum)
+        raise DonneeInvalide(f"{champ} invalide : « {valeur} » ({permis}).", champ=champ) from None

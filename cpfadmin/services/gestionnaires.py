@@ -12,15 +12,17 @@ from cpfadmin.config import Politiques
 from cpfadmin.domain import validation
 from cpfadmin.domain.errors import DonneeInvalide, EtatIncompatible
 from cpfadmin.domain.permissions import Action, verifier
-from cpfadmin.domain.roles import Niveau, Role, StatutCompte, StatutOrganisme
+from cpfadmin.domain.roles import Niveau, Role, StatutCompte
 from cpfadmin.services import courrier
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.services.comptes import (
     DonneesCompte,
-    _changer_email,
+    changer_email,
+    choix,
     compte_par_identifiant,
     creer_compte,
     differences,
+    exiger_organisme_actif,
     motif_like,
     organisme_vise,
     texte_de_recherche,
@@ -35,14 +37,6 @@ from cpfadmin.store.uow import UniteDeTravail
 class CompteCree:
     identifiant: str
     vue: dict[str, Any]
-
-
-def _exiger_organisme_actif(organisme: Organisme) -> None:
-    if organisme.statut != StatutOrganisme.ACTIF.value:
-        raise EtatIncompatible(
-            f"L'organisme {organisme.siret} est suspendu : réactivez-le d'abord.",
-            suggestion=f"cpfadmin organismes update {organisme.siret} --statut actif",
-        )
 
 
 def ajouter(
@@ -75,7 +69,7 @@ def ajouter(
             organisme.id,
             role_cible=Role.GESTIONNAIRE,  # type: ignore[arg-type]
         )
-    _exiger_organisme_actif(organisme)
+    exiger_organisme_actif(organisme)
     donnees = DonneesCompte.valider(
         nom=nom,
         prenom=prenom,
@@ -129,9 +123,9 @@ def lister(
     if unite:
         requete = requete.where(Compte.unite_id == unite_par_libelle(uow, organisme, unite).id)
     if role:
-        requete = requete.where(Compte.role == _choix(Role, role, "role").value)
+        requete = requete.where(Compte.role == choix(Role, role, "role").value)
     if statut:
-        requete = requete.where(Compte.statut == _choix(StatutCompte, statut, "statut").value)
+        requete = requete.where(Compte.statut == choix(StatutCompte, statut, "statut").value)
     if recherche:
         from cpfadmin.services.comptes import _replie
 
@@ -167,14 +161,6 @@ COLONNES_VUE = (
     "cree_le",
     "derniere_connexion_le",
 )
-
-
-def _choix(enum, valeur: str, champ: str):  # type: ignore[no-untyped-def]
-    try:
-        return enum(valeur.strip().lower())
-    except ValueError:
-        permis = ", ".join(e.value for e in enum)
-        raise DonneeInvalide(f"{champ} invalide : « {valeur} » ({permis}).", champ=champ) from None
 
 
 def _contexte(uow: UniteDeTravail, compte: Compte) -> tuple[Organisme, str | None]:
@@ -250,7 +236,7 @@ def modifier(
             compte.telephone_mobile if telephone_mobile is None else telephone_mobile,
         )
     if email is not None:
-        _changer_email(uow, compte, email)
+        changer_email(uow, compte, email)
     unite_libelle = unite_avant
     if sans_unite:
         compte.unite_id, unite_libelle = None, None
@@ -260,7 +246,7 @@ def modifier(
     if sans_niveau:
         compte.niveau_habilitation = None
     elif niveau is not None:
-        compte.niveau_habilitation = _choix(Niveau, niveau, "niveau_habilitation").value
+        compte.niveau_habilitation = choix(Niveau, niveau, "niveau_habilitation").value
     if delegue is not None:
         nouveau_role = Role.ADMINISTRATEUR_DELEGUE if delegue else Role.GESTIONNAIRE
         if nouveau_role is not role:

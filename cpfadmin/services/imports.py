@@ -30,12 +30,16 @@ from cpfadmin.adapters.fichiers import Source
 from cpfadmin.config import Politiques
 from cpfadmin.domain import credentials, messages, tableur, validation
 from cpfadmin.domain.errors import DonneeInvalide
-from cpfadmin.domain.identifiant import generer_identifiant
 from cpfadmin.domain.permissions import Action, autorise, verifier
 from cpfadmin.domain.roles import Role, StatutCompte
-from cpfadmin.services import gestionnaires
 from cpfadmin.services.acteur import Acteur
-from cpfadmin.services.comptes import DonneesCompte, organisme_vise, texte_de_recherche
+from cpfadmin.services.comptes import (
+    DonneesCompte,
+    choix,
+    exiger_organisme_actif,
+    organisme_vise,
+    texte_de_recherche,
+)
 from cpfadmin.services.unites import cle as cle_unite
 from cpfadmin.store.models import Compte, Message, Organisme, Unite
 from cpfadmin.store.uow import UniteDeTravail
@@ -262,7 +266,7 @@ def analyser(
         raise DonneeInvalide(f"--on-existing : {sur_existant} (skip, update ou fail).")
     organisme = organisme_vise(uow, acteur, organisme_siret)
     verifier(Action.GESTIONNAIRE_AJOUTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
-    gestionnaires._exiger_organisme_actif(organisme)
+    exiger_organisme_actif(organisme)
     peut_deleguer = autorise(
         Action.DELEGUE_ATTRIBUER,
         acteur.habilitation,
@@ -525,7 +529,7 @@ def _ecrire_lot(
         uow.commit()
         return issue  # in line order: no row was created
 
-    identifiants = _identifiants_libres(uow, len(nouveaux))
+    identifiants = uow.comptes.identifiants_libres(len(nouveaux))
     expire = maintenant + timedelta(days=politiques.temporary_password_days)
     comptes, secrets_ = [], []
     for (_, v), identifiant in zip(nouveaux, identifiants, strict=True):
@@ -608,20 +612,6 @@ def _ecrire_lot(
     return issue
 
 
-def _identifiants_libres(uow: UniteDeTravail, n: int) -> list[str]:
-    """``n`` fresh identifiants none of which exists (a unique constraint backs this up)."""
-    choisis: set[str] = set()
-    while len(choisis) < n:
-        candidats = {generer_identifiant() for _ in range(n - len(choisis))} - choisis
-        pris = set(
-            uow.session.exec(
-                select(Compte.identifiant).where(col(Compte.identifiant).in_(candidats))
-            )
-        )
-        choisis |= candidats - pris
-    return list(choisis)
-
-
 def _mettre_a_jour(
     uow: UniteDeTravail,
     acteur: Acteur,
@@ -683,9 +673,7 @@ def exporter(
 
         requete = requete.where(Compte.unite_id == unite_par_libelle(uow, organisme, unite).id)
     if statut:
-        requete = requete.where(
-            Compte.statut == gestionnaires._choix(StatutCompte, statut, "statut").value
-        )
+        requete = requete.where(Compte.statut == choix(StatutCompte, statut, "statut").value)
     else:
         requete = requete.where(Compte.statut != StatutCompte.SUPPRIME.value)
     requete = requete.order_by(

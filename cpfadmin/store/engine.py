@@ -30,6 +30,61 @@ def masquer(url: str) -> str:
         return "<URL invalide>"
 
 
+# The driver's English reasons a store can be unusable, and what they mean for the operator.
+RAISONS_PILOTE = (
+    (
+        "attempt to write a readonly database",
+        "base en lecture seule (droits du fichier ou de son dossier)",
+    ),
+    ("readonly database", "base en lecture seule (droits du fichier ou de son dossier)"),
+    (
+        "file is not a database",
+        "le fichier n'est pas une base SQLite (endommagé ou d'un autre format)",
+    ),
+    ("database disk image is malformed", "fichier de base endommagé"),
+    (
+        "unable to open database file",
+        "impossible d'ouvrir le fichier de base (dossier absent ou droits insuffisants)",
+    ),
+    ("disk i/o error", "erreur d'entrée-sortie sur le disque"),
+    ("database or disk is full", "disque plein"),
+    ("database is locked", "base verrouillée par un autre processus"),
+    ("no such table", "schéma incomplet (lancez cpfadmin db upgrade)"),
+    ("password authentication failed", "authentification refusée par le serveur"),
+    ("no password supplied", "mot de passe du serveur manquant"),
+    ("connection refused", "connexion refusée (le serveur est-il démarré ?)"),
+    ("no such file or directory", "socket du serveur introuvable (le serveur est-il démarré ?)"),
+    ("could not translate host name", "nom d'hôte inconnu"),
+    ("timeout expired", "délai de connexion dépassé"),
+    ("terminating connection", "le serveur a mis fin à la connexion"),
+    ("server closed the connection", "le serveur a fermé la connexion"),
+    ("the database system is shutting down", "le serveur s'arrête"),
+    ("the database system is starting up", "le serveur démarre, réessayez dans un instant"),
+    ("connection is closed", "connexion au serveur perdue"),
+    ("consuming input failed", "connexion au serveur perdue"),
+    ("sending query failed", "connexion au serveur perdue"),
+    ("eof detected", "connexion au serveur perdue"),
+    ("connection is lost", "connexion au serveur perdue"),
+    ("ssl", "erreur de chiffrement de la connexion (SSL)"),
+)
+
+
+def raison_pilote(erreur: BaseException) -> str:
+    """A store failure in French, from the driver's own (English) message: a known reason is
+    translated; an unknown one is quoted as the driver gave it."""
+    brut = str(getattr(erreur, "orig", None) or erreur).strip()
+    premiere = brut.splitlines()[0] if brut else type(erreur).__name__
+    minuscules = brut.lower()
+    if "does not exist" in minuscules and "database" in minuscules:
+        return "cette base n'existe pas sur le serveur"
+    if "does not exist" in minuscules and "role" in minuscules:
+        return "cet utilisateur n'existe pas sur le serveur"
+    for motif, raison in RAISONS_PILOTE:
+        if motif in minuscules:
+            return raison
+    return f"erreur du pilote : « {premiere} »"
+
+
 def fichier_sqlite(url: str) -> Path | None:
     try:
         u = make_url(normaliser_url(url))

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from cpfadmin.domain.identifiant import generer_identifiant
 from cpfadmin.domain.roles import TypeOrganisme
 from cpfadmin.store.models import (
     AcceptationCgu,
@@ -56,6 +57,21 @@ class Comptes(_Depot):
             self.session.exec(select(Compte.id).where(Compte.identifiant == identifiant)).first()
             is not None
         )
+
+    def identifiants_libres(self, n: int) -> list[str]:
+        """``n`` fresh random identifiants, none of which exists yet: drawn in one batch and
+        checked with one query per draw (the unique constraint still has the last word
+        against a concurrent writer)."""
+        choisis: set[str] = set()
+        while len(choisis) < n:
+            candidats = {generer_identifiant() for _ in range(n - len(choisis))} - choisis
+            pris = set(
+                self.session.exec(
+                    select(Compte.identifiant).where(col(Compte.identifiant).in_(candidats))
+                )
+            )
+            choisis |= candidats - pris
+        return list(choisis)
 
     def historique(self, compte_id: int, n: int) -> list[str]:
         from cpfadmin.store.models import HistoriqueMotDePasse as H

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from cpfadmin.domain import audit
 from cpfadmin.domain.errors import StockageIndisponible
 from cpfadmin.store import repositories
-from cpfadmin.store.engine import LECTURE, masquer
+from cpfadmin.store.engine import LECTURE, masquer, raison_pilote
 from cpfadmin.store.models import EvenementAudit, TeteAudit
 
 T = TypeVar("T")
@@ -77,7 +77,7 @@ class UniteDeTravail:
             if isinstance(erreur, OperationalError) or erreur.connection_invalidated:
                 raise StockageIndisponible(
                     f"Base de données indisponible ({masquer(str(self.moteur.url))}) : "
-                    f"{str(erreur.orig).strip().splitlines()[0] if erreur.orig else erreur}"
+                    f"{raison_pilote(erreur)}"
                 ) from erreur
 
     def maintenant(self) -> datetime:

@@ -61,16 +61,37 @@ def test_debug_shows_the_traceback(cli, operateur, panne):
     assert "Traceback" in r.stderr and "détail interne" in r.stderr
 
 
-def test_help_of_every_group_works(cli):
-    for args in (
-        ["--help"],
-        ["me", "--help"],
-        ["db", "--help"],
-        ["audit", "--help"],
-        ["login", "--help"],
-        ["init", "--help"],
-        ["logout", "--help"],
-    ):
-        r = cli(*args)
-        assert r.exit_code == 0, (args, r.stderr)
-        assert "Usage" in r.stdout
+def _chemins_de_commandes():  # type: ignore[no-untyped-def]
+    """Every group and command of the CLI, as the words that name it."""
+    import typer
+
+    from cpfadmin.cli.main import app
+
+    def parcourir(commande, chemin):  # type: ignore[no-untyped-def]
+        yield chemin
+        for nom, sous in getattr(commande, "commands", {}).items():
+            yield from parcourir(sous, [*chemin, nom])
+
+    return list(parcourir(typer.main.get_command(app), []))
+
+
+ANGLAIS_DANS_L_AIDE = ("Usage:", "Commands", "Show this message", "[default:", "[required]")
+
+
+def test_the_help_of_every_group_and_command_is_in_french(cli):
+    chemins = _chemins_de_commandes()
+    assert len(chemins) > 30
+    for chemin in chemins:
+        r = cli(*chemin, "--help")
+        assert r.exit_code == 0, (chemin, r.stderr)
+        assert r.stdout.lstrip().startswith(f"Utilisation : cpfadmin {' '.join(chemin)}".strip())
+        assert not [mot for mot in ANGLAIS_DANS_L_AIDE if mot in r.stdout], (chemin, r.stdout)
+        assert "Exemple" in r.stdout, chemin  # every command's help has an example
+
+
+@pytest.mark.parametrize("groupe", ["", "gestionnaires", "unites", "organismes", "db", "audit"])
+def test_a_group_named_alone_shows_its_help_in_french(cli, groupe):
+    r = cli(*(["-o", "json", groupe] if groupe else []))
+    assert "Utilisation : cpfadmin" in r.stdout, r.stdout
+    assert "COMMANDE [ARGUMENTS]..." in r.stdout and "─ Commandes ─" in r.stdout
+    assert not [mot for mot in ANGLAIS_DANS_L_AIDE if mot in r.stdout], r.stdout

@@ -158,3 +158,57 @@ def test_without_a_usable_keyring_login_warns_then_keeps_the_token_in_a_0600_fil
     fichier = isolation / "data" / "jetons" / f"default-{identifiant}.token"
     assert fichier.stat().st_mode & 0o777 == 0o600
     assert cli("me").exit_code == 0
+
+
+def test_with_json_output_the_warning_is_a_json_line_on_stderr(cli, initialise, isolation):
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    identifiant, temporaire = initialise
+    r = cli(
+        "-o",
+        "json",
+        "login",
+        identifiant,
+        "--password-stdin",
+        "--accept-cgu",
+        input=f"{temporaire}\n{MOT_DE_PASSE_ADMIN}\n",
+    )
+    assert r.exit_code == 0, r.stderr
+    lignes = [json.loads(ligne) for ligne in r.stderr.splitlines()]  # JSON only, line by line
+    assert len(lignes) == 1 and set(lignes[0]) == {"avertissement"}
+    message = lignes[0]["avertissement"]["message"]
+    assert message.startswith("Trousseau système inutilisable") and "fichier" in message
+    assert json_de(r)["stockage_jeton"].startswith("fichier ")
+
+
+# --- one bcrypt computation per login, started early (issue 6: login start-up) -----------------
+@pytest.fixture
+def compteur(monkeypatch):
+    from tests.unit.test_credentials import CompteurBcrypt
+
+    return CompteurBcrypt(monkeypatch)
+
+
+def test_every_login_answer_costs_exactly_one_bcrypt_verification_and_no_hashing(
+    cli, operateur, compteur
+):
+    """Unknown, malformed, wrong password, locked account, right password: each answer costs
+    the same single bcrypt verification — the one anticipated from the early read of the
+    store — so timing tells nothing, and no login pays for bcrypt twice."""
+    cas = [
+        ("identifiant inconnu", "ZZZZZZZZ", "Mauvais-Mot-De-Passe-1!", 3),
+        ("identifiant mal formé", "x'--", "Mauvais-Mot-De-Passe-1!", 3),
+        ("mauvais mot de passe", operateur, "Mauvais-Mot-De-Passe-1!", 3),
+        ("bon mot de passe", operateur, MOT_DE_PASSE_ADMIN, 0),
+    ]
+    cas += [(f"échec {i}", operateur, "Mauvais-Mot-De-Passe-1!", 3) for i in range(5)]
+    cas += [("compte verrouillé, bon mot de passe", operateur, MOT_DE_PASSE_ADMIN, 3)]
+    for nom, identifiant, mot_de_passe, code in cas:
+        compteur.verifications = compteur.hachages = 0
+        compteur.fils.clear()
+        r = login(cli, identifiant, mot_de_passe, options=())
+        assert r.exit_code == code, (nom, r.stderr)
+        assert (compteur.verifications, compteur.hachages) == (1, 0), nom
+        assert compteur.fils == ["cpfadmin-bcrypt"], nom  # started early, in the background

@@ -275,8 +275,11 @@ def test_an_unwritable_mail_directory_is_a_warning_and_the_account_exists(
     r = ajouter_gestionnaire(cli, "heloise@example.fr")
     assert r.exit_code == 0, r.stderr
     assert json_de(r)["identifiant"]
-    assert "Avertissement" in r.stderr and "heloise@example.fr non remis" in r.stderr
-    assert "restent en file" in r.stderr and "cpfadmin outbox send" in r.stderr
+    (avertissement,) = [json.loads(ligne)["avertissement"] for ligne in r.stderr.splitlines()]
+    assert "heloise@example.fr non remis" in avertissement["message"]
+    assert "restent en file" in avertissement["message"]
+    assert "cpfadmin outbox send" in avertissement["message"]
+    assert "n'est pas un dossier" in avertissement["message"]  # the system's reason, in French
     (ligne,) = messages_en_base(url_base)
     assert ligne["statut"] == "en_attente" and ligne["tentatives"] == 1
     assert ligne["secret"] is not None

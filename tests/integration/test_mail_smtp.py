@@ -213,10 +213,13 @@ def test_a_refused_connection_keeps_the_message_queued_until_a_later_attempt(
     assert r.exit_code == 0, r.stderr
     identifiant = json_de(r)["identifiant"]
     assert identifiant
-    assert "Avertissement" in r.stderr
-    assert "message à heloise.lefevre@example.fr non remis" in r.stderr
-    assert "1 message(s) restent en file" in r.stderr
-    assert "cpfadmin outbox send" in r.stderr
+    # -o json: the warning is one JSON line on stderr, and the reason is in French
+    (avertissement,) = [json.loads(ligne)["avertissement"] for ligne in r.stderr.splitlines()]
+    message = avertissement["message"]
+    assert "message à heloise.lefevre@example.fr non remis" in message
+    assert "connexion refusée" in message and "Connection refused" not in message
+    assert "1 message(s) restent en file" in message
+    assert "cpfadmin outbox send" in message
 
     (ligne,) = messages_en_base(url_base)
     assert ligne["statut"] == "en_attente"

@@ -15,12 +15,15 @@ from cpfadmin.config import Politiques
 from cpfadmin.domain.credentials import (
     ALPHABET_TEMPORAIRE,
     COUT_BCRYPT_DEFAUT,
+    anticiper,
     condenser_jeton,
     condenser_temporaire,
     cout_du_hachage,
     doit_rehacher,
     generer_jeton,
     generer_mot_de_passe_temporaire,
+    hachage_factice,
+    hache_a_verifier,
     hacher_mot_de_passe,
     verifier_mot_de_passe,
     verifier_temporaire,
@@ -236,3 +239,95 @@ def test_token_never_equals_nor_contains_its_digest():
 
 def test_two_tokens_have_different_digests():
     assert condenser_jeton(generer_jeton()) != condenser_jeton(generer_jeton())
+
+
+# --- the dummy hash and the anticipated verification of a login -------------------------------
+class CompteurBcrypt:
+    """Counts bcrypt computations (the real ones run)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import threading
+
+        import bcrypt
+
+        self.verifications = 0
+        self.hachages = 0
+        self.fils: list[str] = []  # the thread of each verification
+        vraie_verification, vrai_hachage = bcrypt.checkpw, bcrypt.hashpw
+
+        def checkpw(*a):  # type: ignore[no-untyped-def]
+            self.verifications += 1
+            self.fils.append(threading.current_thread().name)
+            return vraie_verification(*a)
+
+        def hashpw(*a):  # type: ignore[no-untyped-def]
+            self.hachages += 1
+            return vrai_hachage(*a)
+
+        monkeypatch.setattr(bcrypt, "checkpw", checkpw)
+        monkeypatch.setattr(bcrypt, "hashpw", hashpw)
+
+
+@pytest.fixture
+def compteur(monkeypatch: pytest.MonkeyPatch) -> CompteurBcrypt:
+    return CompteurBcrypt(monkeypatch)
+
+
+@pytest.mark.parametrize("cout", [4, 10, 12, 14])
+def test_the_dummy_hash_costs_one_verification_at_the_cost_and_no_hashing(cout, compteur):
+    factice = hachage_factice(cout)
+    assert cout_du_hachage(factice) == cout and not doit_rehacher(factice, cout)
+    assert compteur.hachages == 0  # a constant: no fresh hash per process to give time away
+    if cout <= 10:
+        assert verifier_mot_de_passe(MOT_DE_PASSE, factice) is False
+        assert verifier_mot_de_passe("", factice) is False
+        assert compteur.verifications == 2
+
+
+def test_what_a_login_verifies_against_is_the_dummy_hash_unless_an_unlocked_account_has_one():
+    stocke = hacher_mot_de_passe(MOT_DE_PASSE, COUT)
+    assert hache_a_verifier(stocke, False, COUT) == stocke
+    assert hache_a_verifier(stocke, True, COUT) == hachage_factice(COUT)
+    assert hache_a_verifier(None, False, COUT) == hachage_factice(COUT)
+    assert hache_a_verifier("", False, COUT) == hachage_factice(COUT)
+
+
+def test_an_anticipated_verification_is_used_once_for_the_same_password_and_hash(compteur):
+    stocke = hacher_mot_de_passe(MOT_DE_PASSE, COUT)
+    for essai, attendu in ((MOT_DE_PASSE, True), ("Autre-Phrase-2026!", False)):
+        compteur.verifications = 0
+        compteur.fils.clear()
+        anticiper(essai, lambda: stocke)
+        assert verifier_mot_de_passe(essai, stocke) is attendu
+        assert compteur.fils == ["cpfadmin-bcrypt"]  # the anticipated one, not a second
+        # used up: the next verification computes again
+        assert verifier_mot_de_passe(essai, stocke) is attendu
+        assert compteur.verifications == 2
+
+
+def test_an_anticipation_for_another_hash_or_password_is_ignored(compteur):
+    ancien = hacher_mot_de_passe(MOT_DE_PASSE, COUT)
+    nouveau = hacher_mot_de_passe("Nouvelle-Phrase-2026!", COUT)
+    # the hash changed between the early read and the service's own read
+    anticiper(MOT_DE_PASSE, lambda: ancien)
+    assert verifier_mot_de_passe(MOT_DE_PASSE, nouveau) is False
+    anticiper("Nouvelle-Phrase-2026!", lambda: ancien)
+    assert verifier_mot_de_passe("Nouvelle-Phrase-2026!", nouveau) is True
+    # another password than the anticipated one
+    anticiper(MOT_DE_PASSE, lambda: ancien)
+    assert verifier_mot_de_passe("Nouvelle-Phrase-2026!", ancien) is False
+    anticiper("Nouvelle-Phrase-2026!", lambda: ancien)
+    assert verifier_mot_de_passe(MOT_DE_PASSE, ancien) is True
+
+
+def test_an_early_read_that_fails_or_finds_nothing_only_costs_the_head_start(compteur):
+    stocke = hacher_mot_de_passe(MOT_DE_PASSE, COUT)
+
+    def en_panne() -> str:
+        raise OSError("base illisible")
+
+    for lecture in (en_panne, lambda: None):
+        compteur.verifications = 0
+        anticiper(MOT_DE_PASSE, lecture)
+        assert verifier_mot_de_passe(MOT_DE_PASSE, stocke) is True
+        assert compteur.verifications == 1

@@ -209,7 +209,7 @@ def lancer(*args):
 def test_rendering_every_help_page_loads_no_heavy_module():
     r = lancer("-c", SCRIPT_AIDE)
     assert r.returncode == 0, r.stderr
-    assert "Usage" in r.stdout
+    assert "Utilisation :" in r.stdout
     (ligne,) = [li for li in r.stderr.splitlines() if li.startswith("MODULES=")]
     charges = {racine(m) for m in json.loads(ligne.removeprefix("MODULES="))}
     assert "typer" in charges
@@ -219,7 +219,7 @@ def test_rendering_every_help_page_loads_no_heavy_module():
 def test_python_m_cpfadmin_help_imports_no_heavy_module():
     r = lancer("-X", "importtime", "-m", "cpfadmin", "--help")
     assert r.returncode == 0, r.stderr
-    assert "Usage" in r.stdout and "cpfadmin" in r.stdout
+    assert "Utilisation : cpfadmin" in r.stdout
     importes = {
         racine(ligne.rsplit("|", 1)[1].strip())
         for ligne in r.stderr.splitlines()

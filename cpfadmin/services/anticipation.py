@@ -1,0 +1,32 @@
+"""A login's head start: its bcrypt verification begins on another core while the store layer
+(SQLAlchemy, SQLModel: most of a login's start-up) is still being imported.
+
+Light on purpose: this module imports neither SQLAlchemy nor the models.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from cpfadmin.domain import credentials
+from cpfadmin.domain.identifiant import normaliser_identifiant
+
+
+def anticiper_connexion(url: str, saisie: str, mot_de_passe: str, cout: int) -> None:
+    """Start verifying ``mot_de_passe`` against what ``auth.commencer_connexion`` will verify it
+    against — the account's hash, or the dummy one for an unknown or locked account — read
+    early with the bare driver. The service re-reads the account and uses the result only for
+    the same stored value, so a stale or failed early read costs time, never correctness."""
+
+    def lire_hache() -> str:
+        from cpfadmin.store import apercu
+
+        identifiant = normaliser_identifiant(saisie)
+        compte = apercu.lire_compte(url, identifiant) if identifiant else None
+        if compte is None:
+            return credentials.hache_a_verifier(None, False, cout)
+        hache, verrouille_jusqua = compte
+        verrouille = credentials.est_verrouille(verrouille_jusqua, datetime.now(UTC))
+        return credentials.hache_a_verifier(hache, verrouille, cout)
+
+    credentials.anticiper(mot_de_passe, lire_hache)
