@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated
 
 import typer
@@ -40,6 +41,9 @@ def login(
     --password-stdin --accept-cgu
     """
     ctx = contexte()
+    if ctx.interactif and not password_stdin:
+        # while the person types: the store layer, the keyring, the console
+        _precharger("cpfadmin.services.auth", "keyring", "rich.console")
     identifiant = identifiant or demander("Identifiant", option="l'argument IDENTIFIANT")
     nouveau: str | None = None
     if password_stdin:
@@ -133,6 +137,22 @@ def login(
                 "stockage_jeton": emplacement,
             }
         )
+
+
+def _precharger(*modules: str) -> None:
+    """Import ``modules`` (the store layer is most of a login's start-up) in a background
+    thread while the main one waits at a prompt; an import of the same module in the main
+    thread waits for it to finish, so nothing is used half-loaded."""
+    import importlib
+    import threading
+
+    def charger() -> None:
+        # A failure is the main thread's to report, at its own import, through the boundary.
+        for module in modules:
+            with contextlib.suppress(Exception):
+                importlib.import_module(module)
+
+    threading.Thread(target=charger, name="cpfadmin-prechargement", daemon=True).start()
 
 
 def logout(

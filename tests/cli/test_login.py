@@ -5,8 +5,15 @@ import pytest
 from tests.conftest import MOT_DE_PASSE_ADMIN, json_de
 
 
-def login(cli, identifiant, *lignes, options=("--accept-cgu",)):
-    return cli("login", identifiant, "--password-stdin", *options, input="\n".join(lignes) + "\n")
+def login(cli, identifiant, *lignes, options=("--accept-cgu",), globales=()):
+    return cli(
+        *globales,
+        "login",
+        identifiant,
+        "--password-stdin",
+        *options,
+        input="\n".join(lignes) + "\n",
+    )
 
 
 def test_first_login_with_password_stdin_and_accept_cgu_opens_a_session(cli, initialise):
@@ -21,15 +28,7 @@ def test_first_login_with_password_stdin_and_accept_cgu_opens_a_session(cli, ini
 
 def test_login_json_reports_the_session(cli, initialise):
     identifiant, temporaire = initialise
-    r = cli(
-        "-o",
-        "json",
-        "login",
-        identifiant,
-        "--password-stdin",
-        "--accept-cgu",
-        input=f"{temporaire}\n{MOT_DE_PASSE_ADMIN}\n",
-    )
+    r = login(cli, identifiant, temporaire, MOT_DE_PASSE_ADMIN, globales=("-o", "json"))
     assert r.exit_code == 0, r.stderr
     donnees = json_de(r)
     assert donnees["identifiant"] == identifiant
@@ -166,15 +165,7 @@ def test_with_json_output_the_warning_is_a_json_line_on_stderr(cli, initialise, 
 
     keyring.set_keyring(fail.Keyring())
     identifiant, temporaire = initialise
-    r = cli(
-        "-o",
-        "json",
-        "login",
-        identifiant,
-        "--password-stdin",
-        "--accept-cgu",
-        input=f"{temporaire}\n{MOT_DE_PASSE_ADMIN}\n",
-    )
+    r = login(cli, identifiant, temporaire, MOT_DE_PASSE_ADMIN, globales=("-o", "json"))
     assert r.exit_code == 0, r.stderr
     lignes = [json.loads(ligne) for ligne in r.stderr.splitlines()]  # JSON only, line by line
     assert len(lignes) == 1 and set(lignes[0]) == {"avertissement"}
@@ -212,3 +203,19 @@ def test_every_login_answer_costs_exactly_one_bcrypt_verification_and_no_hashing
         assert r.exit_code == code, (nom, r.stderr)
         assert (compteur.verifications, compteur.hachages) == (1, 0), nom
         assert compteur.fils == ["cpfadmin-bcrypt"], nom  # started early, in the background
+
+
+def test_preloading_at_a_prompt_loads_in_the_background_and_never_prints(capfd):
+    import sys
+    import threading
+
+    from cpfadmin.cli.session import _precharger
+
+    sys.modules.pop("cpfadmin.store.apercu", None)
+    _precharger("module_qui_n_existe_pas", "cpfadmin.store.apercu")
+    for fil in threading.enumerate():
+        if fil.name == "cpfadmin-prechargement":
+            fil.join(10)
+    assert "cpfadmin.store.apercu" in sys.modules  # loaded, after the failed one
+    sortie, erreur = capfd.readouterr()
+    assert sortie == "" and erreur == ""  # a failure is the main thread's to report
