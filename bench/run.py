@@ -663,7 +663,7 @@ def main() -> int:
     if "login" in quoi:
         mesures += bench_login(3 if a.rapide else 7)
     if "import" in quoi:
-        mesures += bench_import(1000 if a.rapide else 10_000, 1 if a.rapide else 3, a.postgres)
+        mesures += bench_import(1000 if a.rapide else 10_000, 1 if a.rapide else 5, a.postgres)
     if "memoire" in quoi:
         mesures += bench_memoire(1000, 10_000 if a.rapide else 100_000)
     if "liste" in quoi:
