@@ -85,16 +85,17 @@ class _Anticipation:
 
     def _calculer(self, lire_hache: Callable[[], str | None]) -> None:
         try:
-            try:
-                self._hache = lire_hache()
-            finally:
-                self._lu.set()
-            if self._hache is not None:
-                self._resultat = _verifier(self._mot_de_passe, self._hache)
+            self._hache = lire_hache()
         except Exception:  # an early read that fails only means no head start
             self._hache = None
         finally:
             self._lu.set()
+        try:
+            if self._hache is not None:
+                self._resultat = _verifier(self._mot_de_passe, self._hache)
+        except Exception:  # the service will verify by itself
+            self._hache = None
+        finally:
             self._fini.set()
 
     def resultat_pour(self, mot_de_passe: str, stocke: str) -> bool | None:
