@@ -1,7 +1,5 @@
 """``cpfadmin audit``: the tamper-evident journal."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """``cpfadmin cgu``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """``cpfadmin db``: schema migrations."""
 
-from __future__ import annotations
-
 import typer
 
 from cpfadmin.cli.context import contexte

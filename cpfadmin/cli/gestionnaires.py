@@ -1,7 +1,5 @@
 """``cpfadmin gestionnaires``: habiliter, lister, modifier, suspendre, supprimer."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated

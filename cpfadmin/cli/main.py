@@ -1,8 +1,6 @@
 """The root command: global options, the sub-apps, and the one boundary where errors become
 French messages and exit codes."""
 
-from __future__ import annotations
-
 import os
 import sys
 from enum import StrEnum

@@ -1,7 +1,5 @@
 """``cpfadmin me``: your account, your organisme, your menu."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

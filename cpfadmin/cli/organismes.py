@@ -1,7 +1,5 @@
 """``cpfadmin organismes``: la console des opérateurs."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

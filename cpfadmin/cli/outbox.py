@@ -1,7 +1,5 @@
 """``cpfadmin outbox``: les messages automatiques en file et leur remise."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """``cpfadmin password``: changer le sien, renouveler celui d'un autre, la politique."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

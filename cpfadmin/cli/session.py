@@ -1,7 +1,5 @@
 """``cpfadmin login`` and ``cpfadmin logout``."""
 
-from __future__ import annotations
-
 import contextlib
 from typing import Annotated
 

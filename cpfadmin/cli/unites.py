@@ -1,7 +1,5 @@
 """``cpfadmin unites``."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
