@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from cpfadmin.domain.errors import MotDePasseNonConforme
 from cpfadmin.domain.roles import Role
+from cpfadmin.domain.validation import replier
 
 LONGUEUR_MAX = 256
 HISTORIQUE = 5
@@ -61,12 +62,6 @@ class DonneesPersonnelles:
     nom: str
     prenom: str
     email: str
-
-
-def _replie(texte: str) -> str:
-    """Lower case without accents, to compare personal data with a password."""
-    decompose = unicodedata.normalize("NFKD", texte.casefold())
-    return "".join(c for c in decompose if not unicodedata.combining(c))
 
 
 # French passwords the international list misses; the 20,000 of
@@ -254,7 +249,7 @@ def verifier(
                 f"Il manque {', '.join(manquantes)} au mot de passe "
                 f"(ou choisissez-en un d'au moins {politique.longueur_sans_classes} caractères).",
             )
-    replie = _replie(mot_de_passe)
+    replie = replier(mot_de_passe)
     local_email = personne.email.split("@", 1)[0]
     for libelle, valeur in (
         ("votre identifiant", personne.identifiant),
@@ -262,7 +257,7 @@ def verifier(
         ("votre prénom", personne.prenom),
         ("votre adresse e-mail", local_email),
     ):
-        for morceau in _replie(valeur).replace("-", " ").replace(".", " ").split():
+        for morceau in replier(valeur).replace("-", " ").replace(".", " ").split():
             if len(morceau) >= 3 and morceau in replie:
                 raise MotDePasseNonConforme(
                     "donnees_personnelles", f"Le mot de passe ne doit pas contenir {libelle}."

@@ -13,6 +13,13 @@ LONGUEUR_MAX_EMAIL = 254
 LONGUEUR_MAX_LIBELLE = 100
 
 
+def replier(texte: str) -> str:
+    """Lower case without accents ("Hélène" → "helene"): how names are compared, with a
+    password or with a search."""
+    decompose = unicodedata.normalize("NFKD", texte.casefold())
+    return "".join(c for c in decompose if not unicodedata.combining(c))
+
+
 def _sans_controle(valeur: str, champ: str) -> str:
     # isprintable() is False for every control, format, surrogate, private or unassigned
     # character (and for separators other than the space): the slow check runs only then.

@@ -18,20 +18,13 @@ from cpfadmin.store.models import Compte, Organisme
 from cpfadmin.store.uow import UniteDeTravail
 
 
-def _replie(texte: str) -> str:
-    import unicodedata
-
-    decompose = unicodedata.normalize("NFKD", texte.casefold())
-    return "".join(c for c in decompose if not unicodedata.combining(c))
-
-
 def texte_de_recherche(compte: Compte | dict[str, Any]) -> str:
     """Folded "nom prénom e-mail identifiant": what ``--search`` looks in."""
     if isinstance(compte, dict):
         champs = (compte["nom"], compte["prenom"], compte["email"], compte["identifiant"])
     else:
         champs = (compte.nom, compte.prenom, compte.email, compte.identifiant)
-    return _replie(" ".join(champs))
+    return validation.replier(" ".join(champs))
 
 
 @dataclass(frozen=True)

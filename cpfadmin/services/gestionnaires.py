@@ -98,6 +98,29 @@ def ajouter(
     return CompteCree(compte.identifiant, vue)
 
 
+def requete_comptes(
+    uow: UniteDeTravail,
+    organisme: Organisme,
+    selection: tuple[Any, ...],
+    *,
+    unite: str | None = None,
+    statut: str | None = None,
+) -> Any:
+    """``selection`` for the accounts of ``organisme`` joined to their unité, in name order,
+    filtered by unité (its name, any case) and statut: what list and export share."""
+    requete = (
+        select(*selection)
+        .join(Unite, col(Unite.id) == col(Compte.unite_id), isouter=True)
+        .where(Compte.organisme_id == organisme.id)
+        .order_by(col(Compte.nom), col(Compte.prenom), col(Compte.id))
+    )
+    if unite:
+        requete = requete.where(Compte.unite_id == unite_par_libelle(uow, organisme, unite).id)
+    if statut:
+        requete = requete.where(Compte.statut == choix(StatutCompte, statut, "statut").value)
+    return requete
+
+
 def lister(
     uow: UniteDeTravail,
     acteur: Acteur,
@@ -115,24 +138,15 @@ def lister(
     verifier(Action.COMPTES_CONSULTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
     # Plain columns, not ORM objects: a list may return 100,000 accounts.
     colonnes = [getattr(Compte, nom) for nom in COLONNES_VUE]
-    requete = (
-        select(*colonnes, col(Unite.libelle).label("unite"))
-        .join(Unite, col(Unite.id) == col(Compte.unite_id), isouter=True)
-        .where(Compte.organisme_id == organisme.id)
+    requete = requete_comptes(
+        uow, organisme, (*colonnes, col(Unite.libelle).label("unite")), unite=unite, statut=statut
     )
-    if unite:
-        requete = requete.where(Compte.unite_id == unite_par_libelle(uow, organisme, unite).id)
     if role:
         requete = requete.where(Compte.role == choix(Role, role, "role").value)
-    if statut:
-        requete = requete.where(Compte.statut == choix(StatutCompte, statut, "statut").value)
     if recherche:
-        from cpfadmin.services.comptes import _replie
-
         recherche = validation.filtre(recherche, "search") or ""
-        motif = motif_like(_replie(recherche.strip()))
+        motif = motif_like(validation.replier(recherche.strip()))
         requete = requete.where(col(Compte.recherche).like(motif, escape="\\"))
-    requete = requete.order_by(col(Compte.nom), col(Compte.prenom), col(Compte.id))
     if limite:
         requete = requete.limit(limite)
     return [

@@ -35,11 +35,11 @@ from cpfadmin.domain.roles import Role, StatutCompte
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.services.comptes import (
     DonneesCompte,
-    choix,
     exiger_organisme_actif,
     organisme_vise,
     texte_de_recherche,
 )
+from cpfadmin.services.gestionnaires import requete_comptes
 from cpfadmin.services.unites import cle as cle_unite
 from cpfadmin.store.models import Compte, Message, Organisme, Unite
 from cpfadmin.store.uow import UniteDeTravail
@@ -663,22 +663,10 @@ def exporter(
 
     organisme = organisme_vise(uow, acteur, organisme_siret)
     verifier(Action.COMPTES_CONSULTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
-    requete = (
-        select(Compte, Unite.libelle)
-        .join(Unite, col(Unite.id) == col(Compte.unite_id), isouter=True)
-        .where(Compte.organisme_id == organisme.id)
-    )
-    if unite:
-        from cpfadmin.services.unites import unite_par_libelle
-
-        requete = requete.where(Compte.unite_id == unite_par_libelle(uow, organisme, unite).id)
-    if statut:
-        requete = requete.where(Compte.statut == choix(StatutCompte, statut, "statut").value)
-    else:
+    requete = requete_comptes(uow, organisme, (Compte, Unite.libelle), unite=unite, statut=statut)
+    if not statut:
         requete = requete.where(Compte.statut != StatutCompte.SUPPRIME.value)
-    requete = requete.order_by(
-        col(Compte.nom), col(Compte.prenom), col(Compte.id)
-    ).execution_options(yield_per=1000)
+    requete = requete.execution_options(yield_per=1000)
 
     def national(numero: str | None) -> str | None:
         """The national form when it reads back as the same number (a spreadsheet keeps it
