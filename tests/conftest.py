@@ -55,9 +55,9 @@ def exiger(condition: bool, raison: str) -> None:
         pytest.skip(raison)
 
 
-@pytest.fixture(autouse=True)
-def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    maison = tmp_path / "home"
+def isoler_maison(maison: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """HOME and the XDG directories in ``maison``: nothing of the developer's own (keyrings
+    such as keyrings.alt's file under $XDG_DATA_HOME included) is read or written."""
     for variable, sous_dossier in (
         ("HOME", ""),
         ("XDG_CONFIG_HOME", ".config"),
@@ -68,6 +68,12 @@ def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
         chemin = maison / sous_dossier
         chemin.mkdir(parents=True, exist_ok=True)
         monkeypatch.setenv(variable, str(chemin))
+
+
+@pytest.fixture(autouse=True)
+def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    maison = tmp_path / "home"
+    isoler_maison(maison, monkeypatch)
     cpf = tmp_path / "cpfadmin"
     cpf.mkdir()
     monkeypatch.setenv("CPFADMIN_HOME", str(cpf))

@@ -85,29 +85,30 @@ def ouvrir(chemin: Path, *, format_: str | None = None, nom_affiche: str | None 
 
 
 # --- CSV ----------------------------------------------------------------------------------------
+def _decoder_tout(f: IO[bytes], encodage: str) -> None:
+    """Decode the whole open file in chunks; raises ``UnicodeDecodeError`` on the first bad
+    byte."""
+    f.seek(0)
+    decodeur = codecs.getincrementaldecoder(encodage)()
+    while morceau := f.read(1 << 16):
+        decodeur.decode(morceau)
+    decodeur.decode(b"", final=True)
+
+
 def detecter_encodage(chemin: Path) -> str:
     """UTF-8 with BOM, UTF-8, or else Windows-1252 (what Excel writes in France), decided on the
     whole file but reading it in chunks."""
     with chemin.open("rb") as f:
-        debut = f.read(3)
-        if debut == codecs.BOM_UTF8:
+        if f.read(3) == codecs.BOM_UTF8:
             return "utf-8-sig"
-        f.seek(0)
-        decodeur = codecs.getincrementaldecoder("utf-8")()
         try:
-            while morceau := f.read(1 << 16):
-                decodeur.decode(morceau)
-            decodeur.decode(b"", final=True)
+            _decoder_tout(f, "utf-8")
+            return "utf-8"
         except UnicodeDecodeError:
             pass
-        else:
-            return "utf-8"
         # Windows-1252 leaves five bytes undefined: a file with one of them is neither.
-        f.seek(0)
-        decodeur = codecs.getincrementaldecoder("cp1252")()
         try:
-            while morceau := f.read(1 << 16):
-                decodeur.decode(morceau)
+            _decoder_tout(f, "cp1252")
         except UnicodeDecodeError as e:
             raise DonneeInvalide(
                 f"{chemin.name} : encodage non reconnu (ni UTF-8 ni Windows-1252, octet "

@@ -23,7 +23,12 @@ from typing import Any
 import keyring
 import pytest
 
-from tests.conftest import BACKEND, _creer_base_postgres, _supprimer_base_postgres
+from tests.conftest import (
+    BACKEND,
+    _creer_base_postgres,
+    _supprimer_base_postgres,
+    isoler_maison,
+)
 from tests.support.console import (
     MOT_DE_PASSE_ADMIN,
     MOT_DE_PASSE_GESTIONNAIRE,
@@ -91,15 +96,7 @@ class Monde:
 
 
 def _construire(console: Console) -> Monde:
-    r = console.ok(
-        "-o", "json", "init", "--nom", "Martin", "--prenom", "Alice",
-        "--email", "alice.martin@caissedesdepots.fr", "--telephone-mobile", "06 12 34 56 78",
-    )  # fmt: skip
-    init = json.loads(r.stdout)
-    console.ok(
-        "login", init["identifiant"], "--password-stdin", "--accept-cgu",
-        input=f"{init['mot_de_passe_temporaire']}\n{MOT_DE_PASSE_ADMIN}\n",
-    )  # fmt: skip
+    identifiant_op = console.initialiser(MOT_DE_PASSE_ADMIN)
     op = _jeton_du_coffre()
     console.creer_organisme(op, SIRET_EMPLOYEUR, "Transports Lumière SAS")
     console.creer_organisme(op, SIRET_AUTRE, "Lumière Services")
@@ -114,7 +111,7 @@ def _construire(console: Console) -> Monde:
     return Monde(
         console.url,
         {"op": op, "ap": jeton_ap, "g": jeton_g},
-        {"OP": init["identifiant"], "AP": ap, "G": g, "G2": g2, "S": s},
+        {"OP": identifiant_op, "AP": ap, "G": g, "G2": g2, "S": s},
     )
 
 
@@ -126,15 +123,7 @@ def monde(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monde]:
     base_postgres = None
     precedent = keyring.get_keyring()
     with pytest.MonkeyPatch.context() as mp:
-        for variable, sous_dossier in (
-            ("HOME", ""),
-            ("XDG_CONFIG_HOME", ".config"),
-            ("XDG_DATA_HOME", ".local/share"),
-            ("XDG_CACHE_HOME", ".cache"),
-            ("XDG_STATE_HOME", ".local/state"),
-        ):
-            (racine / "home" / sous_dossier).mkdir(parents=True, exist_ok=True)
-            mp.setenv(variable, str(racine / "home" / sous_dossier))
+        isoler_maison(racine / "home", mp)
         cpf = racine / "cpfadmin"
         cpf.mkdir()
         (cpf / "config.toml").write_text(

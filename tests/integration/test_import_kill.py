@@ -25,9 +25,8 @@ from tests.support.console import SIRET_EMPLOYEUR, Console, evenements
 from tests.support.processus import (
     commande,
     cpfadmin,
+    employeur_pret,
     environnement,
-    initialiser,
-    premiere_connexion,
 )
 from tests.support.tableurs import ENTETES_FRANCAIS, agents, comptes_en_base, ecrire_csv
 
@@ -82,13 +81,7 @@ def _magasin_neuf(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[str, 
         "CPFADMIN_DATABASE_URL": url if BACKEND == "postgresql" else None,
         "CPFADMIN_TOKEN": None,
     }
-    identifiant, temporaire = initialiser(env=env)
-    premiere_connexion(identifiant, temporaire, MOT_DE_PASSE_ADMIN, env=env)
-    r = cpfadmin(
-        "organismes", "add", "--siret", SIRET_EMPLOYEUR,
-        "--raison-sociale", "Transports Lumière SAS", "--type", "employeur_prive", env=env,
-    )  # fmt: skip
-    assert r.code == 0, r
+    employeur_pret(SIRET_EMPLOYEUR, MOT_DE_PASSE_ADMIN, env=env)
     return url, env
 
 

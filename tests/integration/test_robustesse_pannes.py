@@ -40,10 +40,9 @@ from tests.support.processus import (
     Resultat,
     commande,
     cpfadmin,
+    employeur_pret,
     environnement,
-    initialiser,
     lancer,
-    premiere_connexion,
 )
 from tests.support.tableurs import ENTETES_FRANCAIS, agents, ecrire_csv
 
@@ -131,13 +130,7 @@ def test_postgres_stopped_during_an_import_exits_8_then_a_rerun_completes_it(
     grappe = postgres_jetable
     url = grappe.url
     env: dict[str, str | None] = {"CPFADMIN_DATABASE_URL": url, "CPFADMIN_TOKEN": None}
-    identifiant, temporaire = initialiser(env=env)
-    premiere_connexion(identifiant, temporaire, MOT_DE_PASSE_ADMIN, env=env)
-    r = cpfadmin(
-        "organismes", "add", "--siret", SIRET_EMPLOYEUR,
-        "--raison-sociale", "Transports Lumière SAS", "--type", "employeur_prive", env=env,
-    )  # fmt: skip
-    assert r.code == 0, r
+    employeur_pret(SIRET_EMPLOYEUR, MOT_DE_PASSE_ADMIN, env=env)
     r = cpfadmin("unites", "add", "Paie", "--organisme", SIRET_EMPLOYEUR, env=env)
     assert r.code == 0, r
     rangees = agents(AGENTS)  # the 5th row (n = 4) is in « Paie », as many after it

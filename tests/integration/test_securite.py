@@ -371,15 +371,7 @@ ALTERATIONS = {
 @pytest.mark.parametrize("alteration", list(ALTERATIONS))
 def test_audit_verify_finds_a_tampered_event_and_names_it(magasin: str, alteration: str) -> None:
     cli = Console(_lanceur(), magasin)
-    r = cli.ok(
-        "-o", "json", "init", "--nom", "Martin", "--prenom", "Alice",
-        "--email", "alice.martin@caissedesdepots.fr", "--telephone-mobile", "0612345678",
-    )  # fmt: skip
-    init = json.loads(r.stdout)
-    cli.ok(
-        "login", init["identifiant"], "--password-stdin", "--accept-cgu",
-        input=f"{init['mot_de_passe_temporaire']}\n{MOT_DE_PASSE_ADMIN}\n",
-    )  # fmt: skip
+    cli.initialiser(MOT_DE_PASSE_ADMIN)
     cli.ok("organismes", "add", "--siret", SIRET_EMPLOYEUR, "--raison-sociale", "Lumière SAS",
            "--type", "employeur_prive")  # fmt: skip
     cli.ok("unites", "add", "Paie", "--organisme", SIRET_EMPLOYEUR)

@@ -199,6 +199,19 @@ class Console:
         )
         return _jeton_courant()
 
+    def initialiser(self, mot_de_passe: str = MOT_DE_PASSE_ADMIN) -> str:
+        """``init``, then the first operator's first login (its temporary password is the one
+        ``init`` shows); returns the operator's identifiant, logged in."""
+        init = self.json(
+            "init", "--nom", "Martin", "--prenom", "Alice",
+            "--email", "alice.martin@caissedesdepots.fr", "--telephone-mobile", "06 12 34 56 78",
+        )  # fmt: skip
+        self.ok(
+            "login", init["identifiant"], "--password-stdin", "--accept-cgu",
+            input=f"{init['mot_de_passe_temporaire']}\n{mot_de_passe}\n",
+        )  # fmt: skip
+        return init["identifiant"]
+
     # --- the usual steps, each returning an identifiant ---------------------------------------
     def creer_organisme(
         self, jeton: str, siret: str, raison_sociale: str, type_: str = "employeur_prive"

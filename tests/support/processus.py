@@ -112,6 +112,24 @@ def premiere_connexion(
     return r
 
 
+def employeur_pret(
+    siret: str,
+    mot_de_passe: str,
+    env: Mapping[str, str | None] | None = None,
+    raison_sociale: str = "Transports Lumière SAS",
+) -> str:
+    """A store with its first operator logged in (first login done) and one employer
+    organisme: the operator's identifiant."""
+    identifiant, temporaire = initialiser(env=env)
+    premiere_connexion(identifiant, temporaire, mot_de_passe, env=env)
+    r = cpfadmin(
+        "organismes", "add", "--siret", siret, "--raison-sociale", raison_sociale,
+        "--type", "employeur_prive", env=env,
+    )  # fmt: skip
+    assert r.code == 0, r
+    return identifiant
+
+
 def connexion(
     identifiant: str, mot_de_passe: str, env: Mapping[str, str | None] | None = None
 ) -> Resultat:
