@@ -15,6 +15,9 @@ from typing import Any
 from cpfadmin.domain.errors import DonneeInvalide
 
 PROFIL_DEFAUT = "default"
+DELAI_CONNEXION_DEFAUT = 5.0
+# libpq never waits less than 2 s for a connection; more than 5 minutes is a hung command.
+DELAI_CONNEXION_BORNES = (2.0, 300.0)
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ class Profil:
     politiques: Politiques = field(default_factory=Politiques)
     courrier: Courrier = field(default_factory=Courrier)
     url_explicite: bool = False
+    # How long a command waits for the database server to answer a connection (PostgreSQL).
+    connect_timeout_seconds: float = DELAI_CONNEXION_DEFAUT
 
 
 def _lire_toml(fichier: Path) -> dict[str, Any]:
@@ -163,6 +168,7 @@ def charger_profil(nom: str | None = None, url_base: str | None = None) -> Profi
         raise DonneeInvalide(
             f"Configuration invalide dans {origine} : database_url attend une URL."
         )
+    delai = _delai_connexion(section.pop("connect_timeout_seconds", None), origine)
     if section:
         raise DonneeInvalide(
             f"Configuration : clé(s) inconnue(s) dans {origine} : {', '.join(sorted(section))}."
@@ -174,4 +180,21 @@ def charger_profil(nom: str | None = None, url_base: str | None = None) -> Profi
         politiques=politiques,
         courrier=courrier,
         url_explicite=url is not None,
+        connect_timeout_seconds=delai,
     )
+
+
+def _delai_connexion(valeur: Any, origine: str) -> float:
+    if valeur is None:
+        return DELAI_CONNEXION_DEFAUT
+    minimum, maximum = DELAI_CONNEXION_BORNES
+    if (
+        isinstance(valeur, bool)
+        or not isinstance(valeur, int | float)
+        or not minimum <= valeur <= maximum
+    ):
+        raise DonneeInvalide(
+            f"Configuration invalide dans {origine} : « connect_timeout_seconds » attend un "
+            f"nombre de secondes entre {minimum:g} et {maximum:g}."
+        )
+    return float(valeur)

@@ -70,6 +70,13 @@ def isoler_maison(maison: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(variable, str(chemin))
 
 
+def ajouter_configuration(texte: str) -> None:
+    """Append TOML to the test's ``config.toml`` (a profile's settings, a short timeout…)."""
+    config = Path(os.environ["CPFADMIN_HOME"]) / "config.toml"
+    with config.open("a", encoding="utf-8") as f:
+        f.write(texte)
+
+
 @pytest.fixture(autouse=True)
 def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     maison = tmp_path / "home"

@@ -103,12 +103,22 @@ class Contexte:
                         f"Aucune base à l'emplacement {fichier}.",
                         suggestion="cpfadmin init",
                     )
-            self._moteur = creer_moteur(url)
+            self._moteur = creer_moteur(
+                url,
+                delai_connexion=self.profil.connect_timeout_seconds,
+                annoncer_attente=self._annoncer_attente(),
+            )
             if verifier_schema:
                 from cpfadmin.store.migrate import exiger_a_jour
 
                 self._proteger(lambda: exiger_a_jour(self._moteur))
         return self._moteur
+
+    def _annoncer_attente(self) -> Callable[[str], None] | None:
+        """Who hears that a connection is slow: a person at a terminal, never a script."""
+        if self.sortie == "json" or not sys.stderr.isatty():
+            return None
+        return _ecrire_erreur
 
     def _proteger(self, fonction: Callable[[], T]) -> T:
         """Connection failures outside a unit of work become a one-line exit 8."""

@@ -12,7 +12,9 @@ from cpfadmin.domain import credentials
 from cpfadmin.domain.identifiant import normaliser_identifiant
 
 
-def anticiper_connexion(url: str, saisie: str, mot_de_passe: str, cout: int) -> None:
+def anticiper_connexion(
+    url: str, saisie: str, mot_de_passe: str, cout: int, delai: float = 5.0
+) -> None:
     """Start verifying ``mot_de_passe`` against what ``auth.commencer_connexion`` will verify it
     against — the account's hash, or the dummy one for an unknown or locked account — read
     early with the bare driver. The service re-reads the account and uses the result only for
@@ -22,7 +24,7 @@ def anticiper_connexion(url: str, saisie: str, mot_de_passe: str, cout: int) -> 
         from cpfadmin.store import apercu
 
         identifiant = normaliser_identifiant(saisie)
-        compte = apercu.lire_compte(url, identifiant) if identifiant else None
+        compte = apercu.lire_compte(url, identifiant, delai) if identifiant else None
         if compte is None:
             return credentials.hache_a_verifier(None, False, cout)
         hache, verrouille_jusqua = compte

@@ -24,7 +24,9 @@ def _horodatage(valeur: object) -> datetime | None:
     return valeur.replace(tzinfo=UTC) if valeur.tzinfo is None else valeur
 
 
-def lire_compte(url: str, identifiant: str) -> tuple[str | None, datetime | None] | None:
+def lire_compte(
+    url: str, identifiant: str, delai: float = 5.0
+) -> tuple[str | None, datetime | None] | None:
     """``(mot_de_passe_hache, verrouille_jusqua)`` of the account, ``None`` if there is none.
     Raises on any failure to read."""
     if url.startswith("sqlite:///") and "?" not in url:
@@ -44,7 +46,7 @@ def lire_compte(url: str, identifiant: str) -> tuple[str | None, datetime | None
 
         logging.getLogger("psycopg").addHandler(logging.NullHandler())
         conninfo = "postgresql://" + url.split("://", 1)[1]
-        with psycopg.connect(conninfo, connect_timeout=5, autocommit=True) as connexion:
+        with psycopg.connect(conninfo, connect_timeout=max(2, round(delai)), autocommit=True) as connexion:
             ligne = connexion.execute(REQUETE.format(p="%s"), (identifiant,)).fetchone()
     else:
         raise ValueError("base non prise en charge pour une lecture anticipée")

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
 from cpfadmin.domain.errors import DonneeInvalide
 
 BUSY_TIMEOUT_MS = 30_000
 LECTURE = "cpfadmin_lecture"
+DELAI_CONNEXION = 5.0
+# A connection still not made after this long is said at a terminal, so nobody stares at a
+# silent command while a server that never answers runs out the timeout.
+DELAI_ANNONCE = 1.0
 
 
 def normaliser_url(url: str) -> str:
@@ -97,7 +103,15 @@ def fichier_sqlite(url: str) -> Path | None:
     return Path(u.database)
 
 
-def creer_moteur(url: str) -> Engine:
+def creer_moteur(
+    url: str,
+    *,
+    delai_connexion: float = DELAI_CONNEXION,
+    annoncer_attente: Callable[[str], None] | None = None,
+) -> Engine:
+    """The engine for ``url``. On PostgreSQL a connection waits at most ``delai_connexion``
+    seconds, and ``annoncer_attente`` (if given) is told what it waits for once a connection
+    has taken ``DELAI_ANNONCE`` seconds."""
     from sqlalchemy import create_engine
 
     url = normaliser_url(url)
@@ -122,10 +136,51 @@ def creer_moteur(url: str) -> Engine:
         # psycopg logs a lost connection on its own; the one French line at the CLI's edge says
         # it, so no English line goes to stderr before it.
         logging.getLogger("psycopg").addHandler(logging.NullHandler())
-        return create_engine(url, connect_args={"connect_timeout": 10}, pool_pre_ping=False)
+        moteur = create_engine(
+            url,
+            connect_args={"connect_timeout": max(2, round(delai_connexion))},
+            pool_pre_ping=False,
+        )
+        if annoncer_attente is not None:
+            _annoncer_les_attentes(moteur, u, delai_connexion, annoncer_attente)
+        return moteur
     raise DonneeInvalide(
         f"Base non prise en charge : {backend} (SQLite ou PostgreSQL).", champ="db"
     )
+
+
+def serveur_de(u: URL) -> str:
+    """``host:port`` of a PostgreSQL URL, the socket directory if it names one."""
+    hote = u.host or u.query.get("host") or "localhost"
+    if isinstance(hote, tuple):
+        hote = ",".join(hote)
+    port = u.port or u.query.get("port") or 5432
+    if isinstance(port, tuple):
+        port = ",".join(port)
+    return f"{hote}:{port}"
+
+
+def _annoncer_les_attentes(
+    moteur: Engine, u: URL, delai: float, annoncer: Callable[[str], None]
+) -> None:
+    message = (
+        f"En attente du serveur PostgreSQL {serveur_de(u)}… (abandon après {delai:g} s ; "
+        "réglage : connect_timeout_seconds dans config.toml)"
+    )
+    deja = threading.Event()
+
+    @event.listens_for(moteur, "do_connect")
+    def _connecter(dialect, _record, cargs, cparams):  # type: ignore[no-untyped-def]
+        if deja.is_set():
+            return None  # said once per command; the driver connects as usual
+        minuterie = threading.Timer(DELAI_ANNONCE, lambda: (deja.set(), annoncer(message)))
+        minuterie.daemon = True
+        minuterie.start()
+        try:
+            return dialect.connect(*cargs, **cparams)
+        finally:
+            minuterie.cancel()
+            minuterie.join()  # no thread outlives the connection attempt
 
 
 def _configurer_sqlite(moteur: Engine) -> None:

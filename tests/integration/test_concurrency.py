@@ -69,21 +69,17 @@ def test_eight_simultaneous_logins_on_one_store_all_succeed(url_base: str, tmp_p
     assert r.code == 0, r
     avant = r.json()["evenements_verifies"]
 
-    debut = time.monotonic()
     sorties = _ensemble(
         [
             (("login", identifiant, "--password-stdin"), poste, f"{MOT_DE_PASSE_ADMIN}\n")
             for poste in _postes(tmp_path, url_base, PROCESSUS)
         ]
     )
-    duree = time.monotonic() - debut
-
     for code, _, stderr in sorties:
         assert code == 0, stderr
         assert "database is locked" not in stderr.lower()
         assert "Traceback" not in stderr
         assert f"Connecté : {identifiant}" in stderr
-    assert duree < 30, f"{PROCESSUS} connexions simultanées en {duree:.1f} s"
 
     r = cpfadmin("-o", "json", "audit", "verify")
     assert r.code == 0, r

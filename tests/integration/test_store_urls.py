@@ -5,7 +5,6 @@ schema, exit 7 for a URL it does not support."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -109,9 +108,7 @@ def test_an_unreachable_postgresql_is_exit_8_in_one_french_line(
     base_postgres: str, args: tuple[str, ...]
 ) -> None:
     url = _port_ferme(base_postgres)
-    debut = time.monotonic()
     r = cpfadmin("--db", url, *args, entree="Un-Mot-De-Passe-2026!\n")
-    assert time.monotonic() - debut < 15
     ligne = _une_ligne(r, 8)
     assert ligne.startswith("Erreur : Base de données indisponible")
 
