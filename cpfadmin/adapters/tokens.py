@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,7 +94,21 @@ def backend_utilisable() -> tuple[Any, str]:
     return backend, nom
 
 
+@dataclass(frozen=True)
+class SessionConservee:
+    """One account's token kept on this profile (the token itself is not read)."""
+
+    identifiant: str
+    emplacement: str
+    active: bool
+
+
 class CoffreJetons:
+    """The tokens of a profile: one per account logged in on it, and which one is active.
+
+    The non-secret state (``etat/PROFIL.json``) records, for each account, where its token is,
+    which account the commands act as, and whether the fallback-file warning was given."""
+
     def __init__(
         self,
         dossier_donnees: Path,
@@ -114,15 +128,43 @@ class CoffreJetons:
     def _fichier_etat(self) -> Path:
         return self.dossier_etat / f"{self.profil}.json"
 
-    def _lire_etat(self) -> dict[str, str] | None:
+    def _lire_etat(self) -> dict[str, Any]:
+        """``{"actif": IDENT | None, "comptes": {IDENT: {"stockage", "backend"}}, …}``; the
+        single-account state of earlier versions is read as such."""
         try:
-            return json.loads(self._fichier_etat.read_text(encoding="utf-8"))
+            etat = json.loads(self._fichier_etat.read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
-            return None
+            etat = {}
+        if not isinstance(etat, dict):
+            etat = {}
+        if "identifiant" in etat and "comptes" not in etat:  # one account, as before
+            identifiant = etat.pop("identifiant")
+            entree = {k: etat.pop(k) for k in ("stockage", "backend") if k in etat}
+            etat = {**etat, "actif": identifiant, "comptes": {identifiant: entree}}
+        etat.setdefault("actif", None)
+        if not isinstance(etat.get("comptes"), dict):
+            etat["comptes"] = {}
+        return etat
 
-    def _ecrire_etat(self, etat: dict[str, str]) -> None:
+    def _ecrire_etat(self, etat: dict[str, Any]) -> None:
         self.dossier_etat.mkdir(parents=True, exist_ok=True)
         _ecrire_atomiquement(self._fichier_etat, json.dumps(etat))
+
+    @contextlib.contextmanager
+    def _verrou(self) -> Iterator[None]:
+        """One read-modify-write of the state at a time (several cpfadmin of one user)."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: atomic replace only
+            yield
+            return
+        self.dossier_etat.mkdir(parents=True, exist_ok=True)
+        with open(self.dossier_etat / f".{self.profil}.verrou", "a") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
 
     def _cle(self, identifiant: str) -> str:
         return f"{self.profil}:{identifiant}"
@@ -132,10 +174,8 @@ class CoffreJetons:
 
     # --- public operations ---------------------------------------------------------------
     def enregistrer(self, identifiant: str, jeton: str) -> str:
-        """Keep the token; return a description of where it went."""
-        precedent = self._lire_etat()
-        if precedent and precedent.get("identifiant") != identifiant:
-            self._effacer_entree(precedent)
+        """Keep the token of ``identifiant``, which becomes the active account; the other
+        accounts' tokens stay. Return a description of where it went."""
         try:
 
             def ecrire() -> str:
@@ -145,24 +185,44 @@ class CoffreJetons:
 
             nom = _avec_delai(ecrire, self.delai)
             self._supprimer_fichier(identifiant)
-            etat = {"identifiant": identifiant, "stockage": KEYRING, "backend": nom}
+            entree = {"stockage": KEYRING, "backend": nom}
+            averti = False
         except _TrousseauIndisponible as e:
             fichier = self._fichier_jeton(identifiant)
-            self.avertir(
-                f"Trousseau système inutilisable ({e}) : le jeton de session sera conservé "
-                f"dans le fichier {fichier} (lisible par vous seul)."
-            )
+            averti = bool(self._lire_etat().get("avertissement_fichier"))
+            if not averti:  # once per profile, not at every login
+                self.avertir(
+                    f"Trousseau système inutilisable ({e}) : le jeton de session sera conservé "
+                    f"dans le fichier {fichier} (lisible par vous seul)."
+                )
             self._ecrire_fichier(fichier, jeton)
-            etat = {"identifiant": identifiant, "stockage": FICHIER, "backend": str(fichier)}
-        self._ecrire_etat(etat)
-        return self.decrire(etat)
+            entree = {"stockage": FICHIER, "backend": str(fichier)}
+            averti = True
+        with self._verrou():
+            etat = self._lire_etat()
+            etat["comptes"][identifiant] = entree
+            etat["actif"] = identifiant
+            if averti:
+                etat["avertissement_fichier"] = True
+            else:  # the keyring works again: a new fallback will be announced
+                etat.pop("avertissement_fichier", None)
+            self._ecrire_etat(etat)
+        return self.decrire(entree)
 
-    def lire(self) -> JetonStocke | None:
+    def actif(self) -> str | None:
+        """The identifiant of the active account, if any."""
         etat = self._lire_etat()
-        if not etat:
+        actif = etat.get("actif")
+        return actif if actif in etat["comptes"] else None
+
+    def lire(self, identifiant: str | None = None) -> JetonStocke | None:
+        """The token of ``identifiant`` (by default, of the active account)."""
+        etat = self._lire_etat()
+        identifiant = identifiant or etat.get("actif")
+        entree = etat["comptes"].get(identifiant) if identifiant else None
+        if not identifiant or entree is None:
             return None
-        identifiant = etat["identifiant"]
-        if etat.get("stockage") == FICHIER:
+        if entree.get("stockage") == FICHIER:
             try:
                 jeton = self._fichier_jeton(identifiant).read_text(encoding="utf-8").strip()
             except FileNotFoundError:
@@ -181,17 +241,48 @@ class CoffreJetons:
                 ) from None
             if not jeton:
                 return None
-        return JetonStocke(identifiant, jeton, self.decrire(etat))
+        return JetonStocke(identifiant, jeton, self.decrire(entree))
 
-    def effacer(self) -> None:
+    def sessions(self) -> list[SessionConservee]:
+        """The accounts with a token kept on this profile, in identifiant order."""
         etat = self._lire_etat()
-        if etat:
-            self._effacer_entree(etat)
-        self._fichier_etat.unlink(missing_ok=True)
+        return [
+            SessionConservee(identifiant, self.decrire(entree), identifiant == etat.get("actif"))
+            for identifiant, entree in sorted(etat["comptes"].items())
+        ]
+
+    def choisir(self, identifiant: str) -> bool:
+        """Make ``identifiant`` the active account; False when no token of it is kept."""
+        with self._verrou():
+            etat = self._lire_etat()
+            if identifiant not in etat["comptes"]:
+                return False
+            etat["actif"] = identifiant
+            self._ecrire_etat(etat)
+        return True
+
+    def effacer(self, identifiant: str | None = None) -> None:
+        """Forget the token of ``identifiant`` (by default, of the active account); the other
+        accounts' stay. When it was the active one, no account is active afterwards."""
+        with self._verrou():
+            etat = self._lire_etat()
+            identifiant = identifiant or etat.get("actif")
+            if not identifiant:
+                return
+            entree = etat["comptes"].pop(identifiant, None)
+            if etat.get("actif") == identifiant:
+                etat["actif"] = None
+            if etat["comptes"] or etat.get("avertissement_fichier"):
+                self._ecrire_etat(etat)
+            else:
+                self._fichier_etat.unlink(missing_ok=True)
+        if entree is not None:
+            self._effacer_entree(identifiant, entree)
 
     def emplacement(self) -> str | None:
         etat = self._lire_etat()
-        return self.decrire(etat) if etat else None
+        entree = etat["comptes"].get(etat.get("actif") or "")
+        return self.decrire(entree) if entree else None
 
     @staticmethod
     def decrire(etat: dict[str, str]) -> str:
@@ -200,9 +291,8 @@ class CoffreJetons:
         return f"trousseau système ({etat.get('backend')})"
 
     # --- helpers ---------------------------------------------------------------------------
-    def _effacer_entree(self, etat: dict[str, str]) -> None:
-        identifiant = etat.get("identifiant", "")
-        if etat.get("stockage") == FICHIER:
+    def _effacer_entree(self, identifiant: str, entree: dict[str, str]) -> None:
+        if entree.get("stockage") == FICHIER:
             self._supprimer_fichier(identifiant)
             return
         # Nothing to delete, or the keyring is gone: the session is revoked in the store anyway.

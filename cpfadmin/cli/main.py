@@ -20,6 +20,7 @@ from cpfadmin.cli import (
     outbox,
     password,
     session,
+    sessions,
     unites,
 )
 from cpfadmin.cli import init as init_cmd
@@ -200,7 +201,11 @@ class GroupeCpf(TyperGroup):
             code = _erreur(traduire_usage(e.format_message()), e.exit_code)
             if e.exit_code == CodeSortie.USAGE and contexte().sortie != "json":
                 sys.stderr.write("Voir « cpfadmin --help » (ou COMMANDE --help).\n")
-        except (Abort, KeyboardInterrupt):
+        except (Abort, KeyboardInterrupt) as e:
+            # At a terminal the cursor is after a prompt or the echoed « ^C »: the message
+            # starts on a line of its own (a hidden prompt has already ended its line).
+            if sys.stderr.isatty() and not getattr(e, "ligne_neuve", False):
+                sys.stderr.write("\n")
             code = _erreur("Interrompu.", CodeSortie.INTERROMPU)
         except Exception as e:
             if contexte().debug:
@@ -289,6 +294,7 @@ app.command("init")(init_cmd.init)
 app.command("login")(session.login)
 app.command("logout")(session.logout)
 app.add_typer(me.app, name="me")
+app.add_typer(sessions.app, name="session")
 app.add_typer(password.app, name="password")
 app.add_typer(organismes.app, name="organismes")
 app.add_typer(gestionnaires.app, name="gestionnaires")

@@ -45,10 +45,18 @@ def me(ctx_typer: typer.Context) -> None:
     donnees = ctx.executer(lambda uow: profil(uow, acteur), lecture=True)
     _, donnees["stockage_jeton"] = ctx.jeton()
     donnees["profil"] = ctx.profil.nom
+    donnees["autres_sessions"] = [
+        s.identifiant for s in ctx.coffre().sessions() if s.identifiant != acteur.identifiant
+    ]
     if ctx.sortie != "table":
         ctx.afficher(donnees, colonnes=[*COLONNES, ("menu", "Menu")])
         return
     ctx.afficher(donnees, colonnes=COLONNES, titre="Mes données personnelles")
+    if donnees["autres_sessions"]:
+        ctx.info(
+            f"Compte actif : {acteur.identifiant}. Autres sessions conservées sur ce profil : "
+            f"{', '.join(donnees['autres_sessions'])} (cpfadmin session switch IDENTIFIANT)."
+        )
     ctx.afficher(
         [
             {

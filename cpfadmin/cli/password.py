@@ -6,6 +6,7 @@ import typer
 
 from cpfadmin.cli.context import contexte
 from cpfadmin.cli.options import Identifiant
+from cpfadmin.cli.session import ESSAIS_NOUVEAU_MOT_DE_PASSE
 
 app = typer.Typer(
     help="Mots de passe : changer le vôtre, renouveler celui d'un compte, la politique.\n\n"
@@ -29,9 +30,9 @@ def changer(
 
     Exemple : printf '%s\\n%s\\n' "$ACTUEL" "$NOUVEAU" | cpfadmin password change --password-stdin
     """
-    from cpfadmin.cli.saisie import demander_secret, lignes_stdin
-    from cpfadmin.domain.errors import MotDePasseNonConforme, SaisieRequise
-    from cpfadmin.services import auth, mots_de_passe
+    from cpfadmin.cli.saisie import demander_nouveau_mot_de_passe, demander_secret, lignes_stdin
+    from cpfadmin.domain.errors import SaisieRequise
+    from cpfadmin.services import mots_de_passe
 
     ctx = contexte()
     acteur = ctx.acteur()
@@ -46,21 +47,15 @@ def changer(
         actuel, nouveau = lignes
     else:
         actuel = demander_secret("Mot de passe actuel", option="--password-stdin")
-        nouveau = ""
-        for essai in range(3):
-            nouveau = demander_secret("Nouveau mot de passe", confirmer=True)
-            try:
-                ctx.executer(
-                    lambda uow, n=nouveau: auth.verifier_nouveau_mot_de_passe(
-                        uow, uow.comptes.par_id(acteur.compte_id), n, politiques
-                    ),
-                    lecture=True,
-                )
-                break
-            except MotDePasseNonConforme as e:
-                if essai == 2:
-                    raise
-                ctx.avertir(e.message)
+        # The current password first: a wrong one ends here, before a new one is typed.
+        ctx.executer(lambda uow: mots_de_passe.verifier_actuel(uow, acteur, actuel))
+        nouveau = demander_nouveau_mot_de_passe(
+            lambda candidat: ctx.executer(
+                lambda uow: mots_de_passe.verifier_conformite(uow, acteur, candidat, politiques),
+                lecture=True,
+            ),
+            essais=ESSAIS_NOUVEAU_MOT_DE_PASSE,
+        )
     n = ctx.executer(lambda uow: mots_de_passe.changer(uow, acteur, actuel, nouveau, politiques))
     ctx.info("Mot de passe modifié." + (f" {n} autre(s) session(s) terminée(s)." if n else ""))
     if ctx.sortie == "json":

@@ -4,6 +4,7 @@ usage error (exit 2) when input is needed but not allowed."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import typer
 
@@ -28,14 +29,61 @@ def demander(texte: str, *, option: str | None = None) -> str:
     return typer.prompt(texte, err=True).strip()
 
 
-def demander_secret(texte: str, *, confirmer: bool = False, option: str | None = None) -> str:
+def demander_secret(texte: str, *, option: str | None = None) -> str:
+    """A hidden prompt. Ctrl-C there: Click has already ended the line (the cursor is at the
+    start of a new one), which the boundary is told so as not to add an empty line."""
+    from typer import Abort
+
     exiger_interactif(texte, option)
-    return typer.prompt(
-        texte,
-        hide_input=True,
-        confirmation_prompt="Confirmez" if confirmer else False,
-        err=True,
-    )
+    try:
+        return typer.prompt(texte, hide_input=True, err=True)
+    except Abort as e:
+        e.ligne_neuve = True  # type: ignore[attr-defined]
+        raise
+
+
+def signaler_erreur(message: str, *, code: int = 7) -> None:
+    """An error of one step at a prompt (the step is asked again), or one shown before an
+    interruption: « Erreur : … » on stderr, or with ``-o json`` one JSON line
+    ``{"erreur": {"code": …, "message": …}}``, like errors."""
+    from cpfadmin.cli.context import _ecrire_erreur
+
+    if contexte().sortie == "json":
+        import json
+
+        corps = {"erreur": {"code": code, "message": message}}
+        sys.stderr.write(json.dumps(corps, ensure_ascii=False) + "\n")
+        sys.stderr.flush()
+        return
+    _ecrire_erreur(message, prefixe="Erreur : ", style="red")
+
+
+SAISIES_DIFFERENTES = "Les deux saisies du nouveau mot de passe sont différentes."
+
+
+def demander_nouveau_mot_de_passe(verifier: Callable[[str], None], *, essais: int) -> str:
+    """The new password, at a hidden prompt: checked against the policy right after the first
+    entry (``verifier`` raises ``MotDePasseNonConforme``), then confirmed. A rejection or a
+    mismatch is an error of this step, shown, and the step starts again, ``essais`` times at
+    most; the last one's error is raised."""
+    from cpfadmin.domain.errors import DonneeInvalide, MotDePasseNonConforme
+
+    for essai in range(1, essais + 1):
+        dernier = essai == essais
+        candidat = demander_secret("Nouveau mot de passe")
+        try:
+            verifier(candidat)
+        except MotDePasseNonConforme as e:
+            if dernier:
+                raise
+            signaler_erreur(f"{e.message} Essayez un autre mot de passe.")
+            continue
+        if demander_secret("Confirmez le nouveau mot de passe") == candidat:
+            return candidat
+        if dernier:
+            raise DonneeInvalide(SAISIES_DIFFERENTES, champ="mot_de_passe")
+        signaler_erreur(f"{SAISIES_DIFFERENTES} Recommencez.")
+    raise AssertionError("essais >= 1")  # pragma: no cover
 
 
 OUI = ("o", "oui", "y", "yes")

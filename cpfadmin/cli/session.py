@@ -6,7 +6,14 @@ from typing import Annotated
 import typer
 
 from cpfadmin.cli.context import contexte
-from cpfadmin.cli.saisie import confirmer, demander, demander_secret, lignes_stdin
+from cpfadmin.cli.saisie import (
+    confirmer,
+    demander,
+    demander_nouveau_mot_de_passe,
+    demander_secret,
+    lignes_stdin,
+    signaler_erreur,
+)
 
 ESSAIS_NOUVEAU_MOT_DE_PASSE = 3
 
@@ -60,7 +67,7 @@ def login(
 
     anticiper_connexion(ctx.profil.url_base, identifiant, mot_de_passe, politiques.bcrypt_cost)
     # Imported only now: loading the store layer overlaps the anticipated bcrypt verification.
-    from cpfadmin.domain.errors import MotDePasseNonConforme
+    from cpfadmin.domain.errors import CguNonAcceptees
     from cpfadmin.services import auth
 
     defi = ctx.executer(
@@ -78,52 +85,60 @@ def login(
         if nouveau is None and not password_stdin:
             for ligne in defi.politique.description:
                 ctx.info(f"  • {ligne}")
-            for essai in range(ESSAIS_NOUVEAU_MOT_DE_PASSE):
-                candidat = demander_secret("Nouveau mot de passe", confirmer=True)
-                try:
-                    ctx.executer(
-                        lambda uow, c=candidat: auth.verifier_nouveau_pour_defi(
-                            uow, defi, c, politiques
-                        ),
-                        lecture=True,
-                    )
-                    nouveau = candidat
-                    break
-                except MotDePasseNonConforme as e:
-                    if essai == ESSAIS_NOUVEAU_MOT_DE_PASSE - 1:
-                        raise
-                    ctx.avertir(e.message)
+            nouveau = demander_nouveau_mot_de_passe(
+                lambda candidat: ctx.executer(
+                    lambda uow: auth.verifier_nouveau_pour_defi(uow, defi, candidat, politiques),
+                    lecture=True,
+                ),
+                essais=ESSAIS_NOUVEAU_MOT_DE_PASSE,
+            )
 
-    accepter = False
+    accepter, interruption = False, None
     if defi.cgu is not None:
         if accept_cgu:
             accepter = True
         elif ctx.interactif:
-            from rich.console import Console
-            from rich.panel import Panel
+            from typer import Abort
 
-            Console(stderr=True).print(
-                Panel(
-                    defi.cgu.texte,
-                    title=f"Conditions générales d'utilisation — version {defi.cgu.version}",
-                )
+            try:
+                _montrer_cgu(defi.cgu)
+                accepter = confirmer("Acceptez-vous les conditions générales d'utilisation ?")
+            except (Abort, KeyboardInterrupt) as e:
+                # Ctrl-C at the CGU is a refusal: the new password is saved all the same, and
+                # the person is told so — then the run ends as interrupted (exit 130).
+                interruption = e
+
+    try:
+        session = ctx.executer(
+            lambda uow: auth.terminer_connexion(
+                uow, defi, politiques, nouveau_mot_de_passe=nouveau, accepter_cgu=accepter
             )
-            accepter = confirmer("Acceptez-vous les conditions générales d'utilisation ?")
-
-    session = ctx.executer(
-        lambda uow: auth.terminer_connexion(
-            uow, defi, politiques, nouveau_mot_de_passe=nouveau, accepter_cgu=accepter
         )
-    )
+    except CguNonAcceptees as e:
+        if interruption is None:
+            raise
+        import sys
+
+        from typer import Abort
+
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")  # the cursor is after the prompt
+        signaler_erreur(f"{e.message} → {e.suggestion}", code=3)
+        fin = Abort()
+        fin.ligne_neuve = True  # type: ignore[attr-defined]
+        raise fin from interruption
     emplacement = ctx.coffre().enregistrer(session.identifiant, session.jeton)
     if session.mot_de_passe_change:
         ctx.info("Votre mot de passe a été modifié.")
     if session.cgu_acceptee:
         ctx.info(f"Conditions générales d'utilisation (version {session.cgu_acceptee}) acceptées.")
+    from cpfadmin.cli.libelles import inactivite
+    from cpfadmin.cli.output import heure_de_paris
+
     ctx.info(
         f"Connecté : {session.identifiant}. Session valable jusqu'au "
-        f"{session.expire_le.astimezone():%d/%m/%Y à %H:%M} ; jeton conservé dans le "
-        f"{emplacement}."
+        f"{heure_de_paris(session.expire_le)}, close après "
+        f"{inactivite(politiques.session_idle_minutes)} ; jeton conservé dans le {emplacement}."
     )
     if ctx.sortie == "json":
         ctx.afficher(
@@ -135,6 +150,15 @@ def login(
                 "stockage_jeton": emplacement,
             }
         )
+
+
+def _montrer_cgu(cgu) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.panel import Panel
+
+    Console(stderr=True).print(
+        Panel(cgu.texte, title=f"Conditions générales d'utilisation — version {cgu.version}")
+    )
 
 
 def _precharger(*modules: str) -> None:
@@ -158,7 +182,9 @@ def logout(
         bool, typer.Option("--all", help="Terminer toutes les sessions de votre compte.")
     ] = False,
 ) -> None:
-    """Se déconnecter : termine cette session (ou toutes avec --all) et efface le jeton local.
+    """Se déconnecter : termine la session du compte actif (ou toutes les sessions de ce compte
+    avec --all) et efface son jeton local ; les autres comptes connectés sur ce profil le
+    restent.
 
     Exemple : cpfadmin logout --all
     """
@@ -174,9 +200,45 @@ def logout(
             raise NonConnecte("Aucune session ouverte sur ce profil.") from None
         coffre.effacer()
         ctx.info("La session avait déjà pris fin ; le jeton local est effacé.")
+        _autres_sessions(coffre)
         return
     n = ctx.executer(lambda uow: auth.deconnecter(uow, acteur, toutes=all_))
-    coffre.effacer()
+    jeton, _ = ctx.jeton()
+    if all_ or _est_conserve(coffre, acteur.identifiant, jeton):
+        coffre.effacer(acteur.identifiant)
     ctx.info(f"Déconnecté ({n} session{'s' if n > 1 else ''} terminée{'s' if n > 1 else ''}).")
+    autres = _autres_sessions(coffre)
     if ctx.sortie == "json":
-        ctx.afficher({"identifiant": acteur.identifiant, "sessions_terminees": n})
+        ctx.afficher(
+            {"identifiant": acteur.identifiant, "sessions_terminees": n, "autres_sessions": autres}
+        )
+
+
+def _est_conserve(coffre, identifiant: str, jeton: str | None) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the session just ended is the one kept for ``identifiant`` (not the case when
+    CPFADMIN_TOKEN named another session of the account)."""
+    import os
+
+    if not os.environ.get("CPFADMIN_TOKEN"):
+        return True
+    from cpfadmin.domain.errors import StockageIndisponible
+
+    try:
+        stocke = coffre.lire(identifiant)
+    except StockageIndisponible:
+        return False
+    return stocke is not None and stocke.jeton == jeton
+
+
+def _autres_sessions(coffre) -> list[str]:  # type: ignore[no-untyped-def]
+    """Say which accounts stay logged in on this profile, and whether one is active."""
+    autres = [s.identifiant for s in coffre.sessions()]
+    if autres:
+        actif = coffre.actif()
+        suite = (
+            f"compte actif : {actif}."
+            if actif
+            else f"aucune n'est active. → cpfadmin session switch {autres[0]}"
+        )
+        contexte().info(f"Sessions encore conservées sur ce profil : {', '.join(autres)} ; {suite}")
+    return autres

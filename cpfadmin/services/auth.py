@@ -256,6 +256,20 @@ def definir_mot_de_passe(
     )
 
 
+def message_cgu_refusees(changement: str | None) -> str:
+    """What a refusal of the CGU leaves behind: no session, and — when this login changed the
+    password — that the new one is saved and the previous one no longer works."""
+    message = CguNonAcceptees.message
+    if changement == "temporaire":
+        message += (
+            " Votre nouveau mot de passe est enregistré ; le mot de passe temporaire ne "
+            "fonctionne plus."
+        )
+    elif changement:
+        message += " Votre nouveau mot de passe est enregistré ; l'ancien ne fonctionne plus."
+    return message
+
+
 @dataclass(frozen=True)
 class SessionOuverte:
     jeton: str
@@ -324,7 +338,10 @@ def terminer_connexion(
                 details={"cgu_version": cgu.version},
             )
             uow.commit()
-            raise CguNonAcceptees(suggestion="cpfadmin login --accept-cgu")
+            raise CguNonAcceptees(
+                message_cgu_refusees(defi.changement_requis if mot_de_passe_change else None),
+                suggestion=f"cpfadmin login {compte.identifiant} --accept-cgu",
+            )
         uow.session.add(
             AcceptationCgu(compte_id=compte.id, cgu_id=cgu.id, acceptee_le=maintenant)  # type: ignore[arg-type]
         )
@@ -395,6 +412,22 @@ def authentifier(uow: UniteDeTravail, jeton: str | None, politiques: Politiques)
             session.expire_le, maintenant + timedelta(minutes=politiques.session_idle_minutes)
         ),
     )
+
+
+def session_valide(uow: UniteDeTravail, jeton: str, politiques: Politiques) -> datetime | None:
+    """Until when the session of ``jeton`` stays usable if unused, or None when it no longer
+    opens anything (unknown, revoked, expired, account no longer active). Writes nothing: a
+    listing of sessions does not count as activity."""
+    session = uow.sessions.par_condensat(credentials.condenser_jeton(jeton))
+    if session is None or session.revoquee_le is not None:
+        return None
+    limite = min(
+        session.expire_le, session.vue_le + timedelta(minutes=politiques.session_idle_minutes)
+    )
+    compte = uow.comptes.par_id(session.compte_id)
+    if limite <= uow.maintenant() or compte is None or compte.statut != StatutCompte.ACTIF.value:
+        return None
+    return limite
 
 
 def deconnecter(uow: UniteDeTravail, acteur: Acteur, *, toutes: bool = False) -> int:

@@ -13,7 +13,36 @@ from cpfadmin.domain.roles import Role, StatutCompte
 from cpfadmin.services import auth, courrier
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.services.comptes import attribuer_mot_de_passe_temporaire, compte_par_identifiant
+from cpfadmin.store.models import Compte
 from cpfadmin.store.uow import UniteDeTravail
+
+
+def _exiger_actuel(uow: UniteDeTravail, compte: Compte, actuel: str) -> None:
+    if not compte.mot_de_passe_hache or not credentials.verifier_mot_de_passe(
+        actuel, compte.mot_de_passe_hache
+    ):
+        auth.compter_echec(uow, compte, "mot_de_passe_actuel_incorrect")
+        raise IdentifiantsInvalides("Mot de passe actuel incorrect.")
+
+
+def _compte(uow: UniteDeTravail, acteur: Acteur) -> Compte:
+    compte = uow.comptes.par_id(acteur.compte_id)
+    assert compte is not None
+    return compte
+
+
+def verifier_actuel(uow: UniteDeTravail, acteur: Acteur, actuel: str) -> None:
+    """Check one's current password before a new one is asked for; changes nothing when it is
+    right. A wrong one counts as a login failure (and is committed), as in ``changer``."""
+    _exiger_actuel(uow, _compte(uow, acteur), actuel)
+
+
+def verifier_conformite(
+    uow: UniteDeTravail, acteur: Acteur, nouveau: str, politiques: Politiques
+) -> None:
+    """Raise ``MotDePasseNonConforme`` when ``nouveau`` breaks the caller's policy (history
+    included); changes nothing."""
+    auth.verifier_nouveau_mot_de_passe(uow, _compte(uow, acteur), nouveau, politiques)
 
 
 def changer(
@@ -22,13 +51,8 @@ def changer(
     """Change one's own password: the current one is required (a wrong one counts as a login
     failure, so a left-open session cannot be used to guess it), the new one must meet the
     policy. Every other session of the account ends; returns how many."""
-    compte = uow.comptes.par_id(acteur.compte_id)
-    assert compte is not None
-    if not compte.mot_de_passe_hache or not credentials.verifier_mot_de_passe(
-        actuel, compte.mot_de_passe_hache
-    ):
-        auth.compter_echec(uow, compte, "mot_de_passe_actuel_incorrect")
-        raise IdentifiantsInvalides("Mot de passe actuel incorrect.")
+    compte = _compte(uow, acteur)
+    _exiger_actuel(uow, compte, actuel)
     auth.verifier_nouveau_mot_de_passe(uow, compte, nouveau, politiques)
     auth.definir_mot_de_passe(uow, compte, nouveau, politiques)
     compte.echecs_consecutifs = 0
