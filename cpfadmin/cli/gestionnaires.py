@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from cpfadmin.cli import completion
 from cpfadmin.cli.context import _console_erreur, contexte
 from cpfadmin.cli.options import (
     COLONNES_COMPTE,
@@ -34,9 +35,17 @@ Email = Annotated[
 ]
 Fixe = Annotated[str | None, typer.Option(help="Téléphone fixe (français).")]
 Mobile = Annotated[str | None, typer.Option(help="Téléphone mobile (français).")]
-UniteOpt = Annotated[str | None, typer.Option("--unite", help="Unité (créée au préalable).")]
+UniteOpt = Annotated[
+    str | None,
+    typer.Option("--unite", help="Unité (créée au préalable).", autocompletion=completion.unites),
+]
 NiveauOpt = Annotated[
-    str | None, typer.Option("--niveau", help="Niveau d'habilitation : consultation ou gestion.")
+    str | None,
+    typer.Option(
+        "--niveau",
+        help="Niveau d'habilitation : consultation ou gestion.",
+        autocompletion=completion.niveaux,
+    ),
 ]
 
 
@@ -109,9 +118,15 @@ def lister(
     unite: FiltreUnite = None,
     role: Annotated[
         str | None,
-        typer.Option(help="administrateur_principal, administrateur_delegue ou gestionnaire."),
+        typer.Option(
+            help="administrateur_principal, administrateur_delegue ou gestionnaire.",
+            autocompletion=completion.roles,
+        ),
     ] = None,
-    statut: Annotated[str | None, typer.Option(help="actif, suspendu ou supprime.")] = None,
+    statut: Annotated[
+        str | None,
+        typer.Option(help="actif, suspendu ou supprime.", autocompletion=completion.statuts_compte),
+    ] = None,
     search: Annotated[
         str | None,
         typer.Option(
@@ -511,7 +526,10 @@ def exporter(
     unite: FiltreUnite = None,
     statut: Annotated[
         str | None,
-        typer.Option(help="actif, suspendu ou supprime (par défaut : tous sauf supprimés)."),
+        typer.Option(
+            help="actif, suspendu ou supprime (par défaut : tous sauf supprimés).",
+            autocompletion=completion.statuts_compte,
+        ),
     ] = None,
     fichier: Annotated[
         Path | None,

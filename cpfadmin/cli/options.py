@@ -4,8 +4,6 @@ from typing import Annotated
 
 import typer
 
-from cpfadmin.cli import completion
-
 Organisme = Annotated[
     str | None,
     typer.Option(
@@ -13,13 +11,7 @@ Organisme = Annotated[
     ),
 ]
 FiltreUnite = Annotated[
-    str | None,
-    typer.Option(
-        "--unite",
-        help="Seulement cette unité.",
-        show_default=False,
-        autocompletion=completion.unites,
-    ),
+    str | None, typer.Option("--unite", help="Seulement cette unité.", show_default=False)
 ]
 Identifiant = Annotated[
     str, typer.Argument(help="Identifiant du compte (8 caractères).", show_default=False)
