@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from cpfadmin.cli import completion
 from cpfadmin.cli.context import contexte
 from cpfadmin.cli.options import COLONNES_COMPTE
 
@@ -35,7 +36,12 @@ def ajouter(
         str, typer.Option(help="SIRET (14 chiffres, clé valide).", show_default=False)
     ],
     raison_sociale: Annotated[str, typer.Option(help="Raison sociale.", show_default=False)],
-    type_: Annotated[str, typer.Option("--type", help=f"Type : {TYPES}.", show_default=False)],
+    type_: Annotated[
+        str,
+        typer.Option(
+            "--type", help=f"Type : {TYPES}.", show_default=False, autocompletion=completion.types
+        ),
+    ],
 ) -> None:
     """Créer un organisme.
 
@@ -61,8 +67,14 @@ def ajouter(
 
 @app.command("list")
 def lister(
-    type_: Annotated[str | None, typer.Option("--type", help="Seulement ce type.")] = None,
-    statut: Annotated[str | None, typer.Option(help="actif ou suspendu.")] = None,
+    type_: Annotated[
+        str | None,
+        typer.Option("--type", help="Seulement ce type.", autocompletion=completion.types),
+    ] = None,
+    statut: Annotated[
+        str | None,
+        typer.Option(help="actif ou suspendu.", autocompletion=completion.statuts_organisme),
+    ] = None,
     search: Annotated[str | None, typer.Option("--search", help="Raison sociale ou SIRET.")] = None,
 ) -> None:
     """Lister les organismes.
@@ -104,7 +116,10 @@ def modifier(
     raison_sociale: Annotated[str | None, typer.Option(help="Nouvelle raison sociale.")] = None,
     statut: Annotated[
         str | None,
-        typer.Option(help="actif ou suspendu (suspendre met fin aux sessions de ses comptes)."),
+        typer.Option(
+            help="actif ou suspendu (suspendre met fin aux sessions de ses comptes).",
+            autocompletion=completion.statuts_organisme,
+        ),
     ] = None,
 ) -> None:
     """Modifier la raison sociale ou le statut d'un organisme.

@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from cpfadmin.cli import completion
 from cpfadmin.cli.context import contexte
 
 app = typer.Typer(
@@ -38,7 +39,10 @@ COLONNES_TABLE = [
 def lister(
     statut: Annotated[
         str | None,
-        typer.Option(help="en_attente, envoye, echec, expire ou remplace."),
+        typer.Option(
+            help="en_attente, envoye, echec, expire ou remplace.",
+            autocompletion=completion.statuts_message,
+        ),
     ] = None,
     limit: Annotated[
         int,

@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from cpfadmin.cli import completion
 from cpfadmin.cli.context import contexte
 from cpfadmin.cli.options import Organisme
 
@@ -13,6 +14,12 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 Libelle = Annotated[str, typer.Argument(help="Libellé de l'unité.", show_default=False)]
+Existante = Annotated[
+    str,
+    typer.Argument(
+        help="Libellé de l'unité.", show_default=False, autocompletion=completion.unites
+    ),
+]
 COLONNES = [("libelle", "Unité"), ("comptes_actifs", "Comptes actifs")]
 
 
@@ -50,7 +57,12 @@ def lister(organisme: Organisme = None) -> None:
 
 @app.command("rename")
 def renommer(
-    ancien: Annotated[str, typer.Argument(help="Libellé actuel.", show_default=False)],
+    ancien: Annotated[
+        str,
+        typer.Argument(
+            help="Libellé actuel.", show_default=False, autocompletion=completion.unites
+        ),
+    ],
     nouveau: Annotated[str, typer.Argument(help="Nouveau libellé.", show_default=False)],
     organisme: Organisme = None,
 ) -> None:
@@ -69,7 +81,7 @@ def renommer(
 
 
 @app.command("remove")
-def supprimer(libelle: Libelle, organisme: Organisme = None) -> None:
+def supprimer(libelle: Existante, organisme: Organisme = None) -> None:
     """Supprimer une unité qu'aucun compte actif n'utilise.
 
     Exemple : cpfadmin unites remove "Service paie"

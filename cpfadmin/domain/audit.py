@@ -13,6 +13,36 @@ from typing import Any
 
 CONDENSAT_INITIAL = "0" * 64
 
+# Every action the services record (tests/unit/test_suggestions.py checks the list against the
+# code): what ``audit list --action`` accepts, offers to complete and suggests from.
+ACTIONS = (
+    "initialisation",
+    "connexion_reussie",
+    "connexion_echec",
+    "connexion_refusee",
+    "compte_verrouille",
+    "deconnexion",
+    "cgu_publiees",
+    "cgu_acceptees",
+    "cgu_refusees",
+    "mot_de_passe_change",
+    "mot_de_passe_renouvele",
+    "donnees_personnelles_modifiees",
+    "organisme_cree",
+    "organisme_modifie",
+    "administrateur_principal_designe",
+    "unite_creee",
+    "unite_renommee",
+    "unite_supprimee",
+    "compte_cree",
+    "compte_modifie",
+    "compte_suspendu",
+    "compte_reactive",
+    "compte_supprime",
+    "delegue_attribue",
+    "delegue_retire",
+)
+
 # Keys whose values must never reach the audit, whatever a caller passes in ``details``.
 CLES_INTERDITES = ("mot_de_passe", "password", "secret", "jeton", "token", "temporaire")
 _CLE_INTERDITE = re.compile("|".join(CLES_INTERDITES))

@@ -9,8 +9,9 @@ from typing import Any
 from sqlmodel import col, select
 
 from cpfadmin.domain import audit, permissions, validation
-from cpfadmin.domain.errors import AccesRefuse
+from cpfadmin.domain.errors import AccesRefuse, DonneeInvalide
 from cpfadmin.domain.permissions import Action
+from cpfadmin.domain.suggestions import vouliez_vous_dire
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.services.comptes import organisme_par_siret
 from cpfadmin.store.models import EvenementAudit, TeteAudit
@@ -37,6 +38,14 @@ def lister(
         permissions.verifier(Action.AUDIT_LIRE, acteur.habilitation, acteur.organisme_id)
         organisme = acteur.organisme_siret
     action = validation.filtre(action, "action", longueur_max=64)
+    if action:
+        action = action.strip().lower()
+        if action not in audit.ACTIONS:
+            raise DonneeInvalide(
+                f"Action d'audit inconnue : « {action[:40]} » ({', '.join(audit.ACTIONS)}).",
+                champ="action",
+                suggestion=vouliez_vous_dire(action, audit.ACTIONS),
+            )
     identifiant = validation.filtre(identifiant, "identifiant", longueur_max=64)
     requete = select(EvenementAudit)
     if organisme:

@@ -13,6 +13,7 @@ from cpfadmin.domain import credentials, validation
 from cpfadmin.domain.errors import DejaExistant, DonneeInvalide, EtatIncompatible, Introuvable
 from cpfadmin.domain.menu import menu_pour
 from cpfadmin.domain.roles import Niveau, Role, StatutCompte, StatutOrganisme
+from cpfadmin.domain.suggestions import vouliez_vous_dire
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.store.models import Compte, Organisme
 from cpfadmin.store.uow import UniteDeTravail
@@ -59,6 +60,7 @@ class DonneesCompte:
                 raise DonneeInvalide(
                     f"Niveau d'habilitation invalide : « {niveau} » (consultation ou gestion).",
                     champ="niveau_habilitation",
+                    suggestion=vouliez_vous_dire(niveau, [n.value for n in Niveau]),
                 ) from None
         else:
             niveau_v = None
@@ -314,4 +316,8 @@ def choix(enum, valeur: str, champ: str):  # type: ignore[no-untyped-def]
         return enum(valeur.strip().lower())
     except ValueError:
         permis = ", ".join(e.value for e in enum)
-        raise DonneeInvalide(f"{champ} invalide : « {valeur} » ({permis}).", champ=champ) from None
+        raise DonneeInvalide(
+            f"{champ} invalide : « {valeur} » ({permis}).",
+            champ=champ,
+            suggestion=vouliez_vous_dire(valeur, [e.value for e in enum]),
+        ) from None

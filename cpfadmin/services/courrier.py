@@ -18,6 +18,7 @@ from cpfadmin.adapters.mail import Envoi, ErreurTransport, Transport
 from cpfadmin.domain import messages, validation
 from cpfadmin.domain.errors import DonneeInvalide
 from cpfadmin.domain.permissions import Action, verifier
+from cpfadmin.domain.suggestions import vouliez_vous_dire
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.store.models import Compte, Message, Organisme
 from cpfadmin.store.uow import UniteDeTravail, executer
@@ -268,7 +269,9 @@ def lister(
         statut = validation.filtre(statut, "statut", longueur_max=32)
         if statut not in STATUTS:
             raise DonneeInvalide(
-                f"statut invalide : « {statut[:30]} » ({', '.join(STATUTS)}).", champ="statut"
+                f"statut invalide : « {statut[:30]} » ({', '.join(STATUTS)}).",
+                champ="statut",
+                suggestion=vouliez_vous_dire(statut, STATUTS),
             )
         requete = requete.where(col(Message.statut) == statut)
     requete = requete.order_by(col(Message.id).desc()).limit(limite)

@@ -13,6 +13,7 @@ from cpfadmin.domain import validation
 from cpfadmin.domain.errors import DejaExistant, DonneeInvalide, EtatIncompatible
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.domain.roles import Role, StatutCompte, StatutOrganisme, TypeOrganisme
+from cpfadmin.domain.suggestions import vouliez_vous_dire
 from cpfadmin.services import courrier
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.services.comptes import (
@@ -33,7 +34,9 @@ def _type(valeur: str) -> TypeOrganisme:
     except ValueError:
         permis = ", ".join(t.value for t in TypeOrganisme if t is not TypeOrganisme.CDC)
         raise DonneeInvalide(
-            f"Type d'organisme invalide : « {valeur} » ({permis}).", champ="type"
+            f"Type d'organisme invalide : « {valeur} » ({permis}).",
+            champ="type",
+            suggestion=vouliez_vous_dire(valeur, permis.split(", ")),
         ) from None
     if t is TypeOrganisme.CDC:
         raise DonneeInvalide(
@@ -47,7 +50,9 @@ def _statut(valeur: str) -> StatutOrganisme:
         return StatutOrganisme(valeur.strip().lower())
     except ValueError:
         raise DonneeInvalide(
-            f"Statut d'organisme invalide : « {valeur} » (actif ou suspendu).", champ="statut"
+            f"Statut d'organisme invalide : « {valeur} » (actif ou suspendu).",
+            champ="statut",
+            suggestion=vouliez_vous_dire(valeur, [s.value for s in StatutOrganisme]),
         ) from None
 
 

@@ -12,6 +12,7 @@ from cpfadmin.domain import validation
 from cpfadmin.domain.errors import DejaExistant, DonneeInvalide, EtatIncompatible, Introuvable
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.domain.roles import StatutCompte
+from cpfadmin.domain.suggestions import vouliez_vous_dire
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.services.comptes import organisme_vise
 from cpfadmin.store.models import Compte, Organisme, Unite
@@ -33,12 +34,16 @@ def unite_par_libelle(
     ).first()
     if unite is None:
         message = f"Unité inconnue dans l'organisme {organisme.siret} : « {texte} »."
+        libelles = uow.session.exec(
+            select(Unite.libelle).where(Unite.organisme_id == organisme.id)
+        ).all()
+        proche = vouliez_vous_dire(texte, libelles)
         if pour_modifier:
-            raise Introuvable(message)
+            raise Introuvable(message, suggestion=proche)
         raise DonneeInvalide(
             message,
             champ="unite",
-            suggestion=f'cpfadmin unites add "{texte}" --organisme {organisme.siret}',
+            suggestion=proche or f'cpfadmin unites add "{texte}" --organisme {organisme.siret}',
         )
     return unite
 

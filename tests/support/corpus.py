@@ -511,13 +511,15 @@ for id_, date in {
 # === filters that match nothing (no error: data, and no injection) ==============================
 for id_, args in {
     "audit-identifiant-sql": ("audit", "list", "--identifiant", "' OR 1=1 --"),
-    "audit-action-sql": ("audit", "list", "--action", "x' OR '1'='1"),
-    "audit-action-pourcent": ("audit", "list", "--action", "%"),
     "recherche-sql": ("gestionnaires", "list", "--organisme", SE, "--search", "' OR 1=1 --"),
     "recherche-guillemets": ("gestionnaires", "list", "--organisme", SE, "--search", '" OR ""="'),
     "organismes-recherche-sql": ("organismes", "list", "--search", "') OR ('1'='1"),
 }.items():
     cas(f"filtre-vide-{id_}", *args, code=0, sortie=[])
+# An audit action is one of a known list: anything else is refused, with the list.
+for id_, action in {"sql": "x' OR '1'='1", "pourcent": "%"}.items():
+    cas(f"audit-action-{id_}", "audit", "list", "--action", action, code=INVALIDE,
+        attendu="Action d'audit inconnue")  # fmt: skip
 # A NUL can match nothing that is stored (every stored text refuses control characters):
 # a clear refusal on both stores, not "base indisponible" on PostgreSQL.
 for id_, args in {
