@@ -5,7 +5,9 @@ from typing import Annotated
 
 import typer
 
+from cpfadmin.cli import completion
 from cpfadmin.cli.context import contexte
+from cpfadmin.domain.audit import ACTIONS
 
 app = typer.Typer(
     help="Journal d'audit chaîné.\n\nExemple : cpfadmin audit list --action connexion_echec",
@@ -35,7 +37,13 @@ def _date(valeur: str | None) -> datetime | None:
 def lister(
     organisme: Annotated[str | None, typer.Option(help="SIRET de l'organisme.")] = None,
     since: Annotated[str | None, typer.Option(help="Depuis cette date (AAAA-MM-JJ).")] = None,
-    action: Annotated[str | None, typer.Option(help="Type d'action (ex. connexion_echec).")] = None,
+    action: Annotated[
+        str | None,
+        typer.Option(
+            help="Type d'action : " + ", ".join(ACTIONS) + ".",
+            autocompletion=completion.actions,
+        ),
+    ] = None,
     identifiant: Annotated[
         str | None, typer.Option(help="Événements dont ce compte est l'acteur ou la cible.")
     ] = None,

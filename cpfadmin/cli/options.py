@@ -4,6 +4,8 @@ from typing import Annotated
 
 import typer
 
+from cpfadmin.cli import completion
+
 Organisme = Annotated[
     str | None,
     typer.Option(
@@ -11,7 +13,13 @@ Organisme = Annotated[
     ),
 ]
 FiltreUnite = Annotated[
-    str | None, typer.Option("--unite", help="Seulement cette unité.", show_default=False)
+    str | None,
+    typer.Option(
+        "--unite",
+        help="Seulement cette unité.",
+        show_default=False,
+        autocompletion=completion.unites,
+    ),
 ]
 Identifiant = Annotated[
     str, typer.Argument(help="Identifiant du compte (8 caractères).", show_default=False)
