@@ -94,6 +94,8 @@ def lister(
             ("cible", "Cible"),
             ("details", "Détails"),
         ],
+        # One line per event at any width: long details end in « … » (in full with -o json).
+        une_ligne=True,
     )
 
 

@@ -8,6 +8,7 @@ import typer
 
 from cpfadmin.cli import completion
 from cpfadmin.cli.context import _console_erreur, contexte
+from cpfadmin.cli.libelles import colonnes, colonnes_restantes
 from cpfadmin.cli.options import (
     COLONNES_COMPTE,
     COLONNES_LISTE,
@@ -21,12 +22,6 @@ app = typer.Typer(
     "Exemple : cpfadmin gestionnaires list --unite Paie",
     no_args_is_help=True,
 )
-
-ROLES_COURTS = {
-    "administrateur_principal": "adm. principal",
-    "administrateur_delegue": "adm. délégué",
-    "gestionnaire": "gestionnaire",
-}
 
 Nom = Annotated[str | None, typer.Option(help="Nom.")]
 Prenom = Annotated[str | None, typer.Option(help="Prénom.")]
@@ -159,8 +154,6 @@ def lister(
         lecture=True,
     )
     if ctx.sortie == "table":
-        for c in comptes:
-            c["role"] = ROLES_COURTS.get(c["role"], c["role"])
         ctx.afficher(comptes, colonnes=COLONNES_LISTE)
         ctx.info(f"{len(comptes)} compte(s).")
     else:
@@ -177,9 +170,9 @@ def montrer(identifiant: Identifiant) -> None:
 
     ctx = contexte()
     acteur = ctx.acteur()
-    ctx.afficher(
-        ctx.executer(lambda uow: gestionnaires.montrer(uow, acteur, identifiant), lecture=True)
-    )
+    vue = ctx.executer(lambda uow: gestionnaires.montrer(uow, acteur, identifiant), lecture=True)
+    # The fields of add and update first, with their labels; then the rest of the record.
+    ctx.afficher(vue, colonnes=[*COLONNES_COMPTE, *colonnes_restantes(vue, COLONNES_COMPTE)])
 
 
 @app.command("update")
@@ -271,22 +264,7 @@ def supprimer(identifiant: Identifiant) -> None:
     _statut(identifiant, "supprimer", "Compte {identifiant} supprimé.")
 
 
-COLONNES_RAPPORT = [
-    ("ligne", "Ligne"),
-    ("resultat", "Résultat"),
-    ("identifiant", "Identifiant"),
-    ("email", "E-mail"),
-    ("colonne", "Colonne"),
-    ("raison", "Raison"),
-]
-RESULTATS = {
-    "cree": "créé",
-    "mis_a_jour": "mis à jour",
-    "existant": "existant (ignoré)",
-    "rejete": "rejeté",
-    "a_creer": "à créer",
-    "a_mettre_a_jour": "à mettre à jour",
-}
+COLONNES_RAPPORT = colonnes("ligne", "resultat", "identifiant", "email", "colonne", "raison")
 LIGNES_AFFICHEES_MAX = 200
 
 
@@ -489,11 +467,7 @@ def _afficher_rapport(ctx, analyse, resume: dict, dry_run: bool) -> None:  # typ
         sys.stdout.write("\n  ]\n}\n")
         return
     tout = analyse.total <= LIGNES_AFFICHEES_MAX
-    montrees = [
-        {**e, "resultat": RESULTATS.get(e["resultat"], e["resultat"])}
-        for e in analyse.rapport.lignes()
-        if tout or e["resultat"] == "rejete"
-    ]
+    montrees = [e for e in analyse.rapport.lignes() if tout or e["resultat"] == "rejete"]
     if montrees:
         ctx.afficher(montrees, colonnes=COLONNES_RAPPORT)
     if not tout:

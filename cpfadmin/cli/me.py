@@ -5,29 +5,32 @@ from typing import Annotated
 import typer
 
 from cpfadmin.cli.context import contexte
+from cpfadmin.cli.libelles import colonnes, inactivite
 
 app = typer.Typer(invoke_without_command=True)
 
-COLONNES = [
-    ("identifiant", "Identifiant"),
-    ("nom", "Nom"),
-    ("prenom", "Prénom"),
-    ("email", "E-mail"),
-    ("telephone_fixe", "Téléphone fixe"),
-    ("telephone_mobile", "Téléphone mobile"),
-    ("organisme_raison_sociale", "Organisme"),
-    ("organisme_siret", "SIRET"),
-    ("organisme_type", "Type d'organisme"),
-    ("role_libelle", "Rôle"),
-    ("operateur", "Opérateur CDC"),
-    ("unite", "Unité"),
-    ("niveau_habilitation", "Niveau d'habilitation"),
-    ("cgu_version_acceptee", "CGU acceptées"),
-    ("derniere_connexion_le", "Dernière connexion"),
-    ("session_expire_le", "Session valable jusqu'au"),
-    ("profil", "Profil"),
-    ("stockage_jeton", "Jeton conservé dans"),
-]
+# Labels from the one table of ``libelles``, as every other view.
+COLONNES = colonnes(
+    "identifiant",
+    "nom",
+    "prenom",
+    "email",
+    "telephone_fixe",
+    "telephone_mobile",
+    "organisme_raison_sociale",
+    "organisme_siret",
+    "organisme_type",
+    "role",
+    "operateur",
+    "unite",
+    "niveau_habilitation",
+    "cgu_version_acceptee",
+    "derniere_connexion_le",
+    "session_expire_le",
+    "session_inactivite",
+    "profil",
+    "stockage_jeton",
+)
 
 
 @app.callback()
@@ -45,12 +48,16 @@ def me(ctx_typer: typer.Context) -> None:
     donnees = ctx.executer(lambda uow: profil(uow, acteur), lecture=True)
     _, donnees["stockage_jeton"] = ctx.jeton()
     donnees["profil"] = ctx.profil.nom
+    # Both limits of the session, named as « login » names them.
+    donnees["session_expire_le"] = acteur.session_fin_le or donnees["session_expire_le"]
+    donnees["session_inactivite_minutes"] = ctx.profil.politiques.session_idle_minutes
     donnees["autres_sessions"] = [
         s.identifiant for s in ctx.coffre().sessions() if s.identifiant != acteur.identifiant
     ]
     if ctx.sortie != "table":
         ctx.afficher(donnees, colonnes=[*COLONNES, ("menu", "Menu")])
         return
+    donnees["session_inactivite"] = inactivite(donnees["session_inactivite_minutes"])
     ctx.afficher(donnees, colonnes=COLONNES, titre="Mes données personnelles")
     if donnees["autres_sessions"]:
         ctx.info(

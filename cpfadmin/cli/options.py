@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from cpfadmin.cli import completion
+from cpfadmin.cli.libelles import colonnes
 
 Organisme = Annotated[
     str | None,
@@ -25,26 +26,19 @@ Identifiant = Annotated[
     str, typer.Argument(help="Identifiant du compte (8 caractères).", show_default=False)
 ]
 
-COLONNES_COMPTE = [
-    ("identifiant", "Identifiant"),
-    ("nom", "Nom"),
-    ("prenom", "Prénom"),
-    ("email", "E-mail"),
-    ("telephone_fixe", "Téléphone fixe"),
-    ("telephone_mobile", "Téléphone mobile"),
-    ("unite", "Unité"),
-    ("niveau_habilitation", "Niveau"),
-    ("role", "Rôle"),
-    ("statut", "Statut"),
-]
+# Labels from the one table of ``libelles``: add, update, show, suspend… read the same.
+COLONNES_COMPTE = colonnes(
+    "identifiant",
+    "nom",
+    "prenom",
+    "email",
+    "telephone_fixe",
+    "telephone_mobile",
+    "unite",
+    "niveau_habilitation",
+    "role",
+    "statut",
+)
 
 # The list as a table keeps what fits a terminal; JSON and CSV carry every field.
-COLONNES_LISTE = [
-    ("identifiant", "Identifiant"),
-    ("nom", "Nom"),
-    ("prenom", "Prénom"),
-    ("email", "E-mail"),
-    ("unite", "Unité"),
-    ("role", "Rôle"),
-    ("statut", "Statut"),
-]
+COLONNES_LISTE = colonnes("identifiant", "nom", "prenom", "email", "unite", "role", "statut")

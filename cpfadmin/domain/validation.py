@@ -4,6 +4,7 @@ The validation libraries are imported inside the functions so the CLI starts fas
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from cpfadmin.domain.errors import DonneeInvalide
@@ -129,6 +130,29 @@ def telephone(valeur: str | None, champ: str) -> str | None:
             champ=champ,
         )
     return phonenumbers.format_number(numero, phonenumbers.PhoneNumberFormat.E164)
+
+
+@functools.lru_cache(maxsize=4096)
+def forme_francaise(numero: str | None) -> str | None:
+    """A stored (E.164) number as people and spreadsheets read it, in table output, ``-o csv``
+    and ``export`` alike: the national form (``06 12 34 56 78``) when it reads back as the same
+    number — a spreadsheet keeps it as text, the import reads it back —, else the international
+    one (``+687 …``, the Pacific territories). JSON keeps E.164."""
+    import phonenumbers
+
+    if not numero:
+        return None
+    try:
+        n = phonenumbers.parse(numero)
+    except phonenumbers.NumberParseException:
+        return numero
+    texte = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.NATIONAL)
+    try:
+        if telephone(texte, "telephone") == numero:
+            return texte
+    except DonneeInvalide:
+        pass
+    return phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 CARACTERES_TELEPHONE = frozenset("0123456789 +.-()\u00a0")

@@ -19,6 +19,9 @@ class Acteur:
     role: Role
     session_id: int
     session_expire_le: datetime
+    # The absolute limit of the session (``session_expire_le`` is the nearer of it and the idle
+    # limit).
+    session_fin_le: datetime | None = None
 
     @property
     def est_operateur(self) -> bool:

@@ -411,6 +411,7 @@ def authentifier(uow: UniteDeTravail, jeton: str | None, politiques: Politiques)
         session_expire_le=min(
             session.expire_le, maintenant + timedelta(minutes=politiques.session_idle_minutes)
         ),
+        session_fin_le=session.expire_le,
     )
 
 

@@ -657,10 +657,8 @@ def exporter(
     statut: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The accounts of an organisme in the import's columns (plus identifiant, rôle, statut),
-    streamed. Phones in the French national form, which a spreadsheet keeps as text and the
-    import reads back. Removed accounts are left out unless asked for with ``statut``."""
-    import phonenumbers
-
+    streamed. Phones in the French form of ``validation.forme_francaise``, as ``-o csv``
+    writes them. Removed accounts are left out unless asked for with ``statut``."""
     organisme = organisme_vise(uow, acteur, organisme_siret)
     verifier(Action.COMPTES_CONSULTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
     requete = requete_comptes(uow, organisme, (Compte, Unite.libelle), unite=unite, statut=statut)
@@ -668,23 +666,9 @@ def exporter(
         requete = requete.where(Compte.statut != StatutCompte.SUPPRIME.value)
     requete = requete.execution_options(yield_per=1000)
 
-    def national(numero: str | None) -> str | None:
-        """The national form when it reads back as the same number (a spreadsheet keeps it
-        as text), else the international one (the Pacific territories)."""
-        if not numero:
-            return None
-        n = phonenumbers.parse(numero)
-        texte = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.NATIONAL)
-        try:
-            if validation.telephone(texte, "telephone") == numero:
-                return texte
-        except DonneeInvalide:
-            pass
-        return phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
     def lignes() -> Iterator[dict[str, Any]]:
         for compte, libelle in uow.session.exec(requete):
-            yield _ligne_export(compte, libelle, national)
+            yield _ligne_export(compte, libelle, validation.forme_francaise)
 
     # The checks above ran now, before the caller writes anything; the rows stream.
     return lignes()

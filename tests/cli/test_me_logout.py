@@ -21,7 +21,7 @@ def test_me_shows_profile_organisme_role_session_token_place_and_menu(cli, opera
     for attendu in (
         operateur,
         "Caisse des Dépôts et Consignations",
-        "Administrateur principal",
+        "adm. principal",  # the rôle reads as in every table
         "Session valable jusqu'au",
         "Jeton conservé dans",
         "Menu",
