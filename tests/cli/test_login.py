@@ -113,8 +113,9 @@ def test_interactive_first_login_asks_new_password_twice_and_the_cgu(cli, initia
         "\n".join(
             [
                 temporaire,
-                "trop-court",
-                "trop-court",  # rejected: the rule is shown, then asked again
+                "trop-court",  # rejected at once, before any confirmation: asked again
+                MOT_DE_PASSE_ADMIN,
+                "Pas-La-Meme-Phrase-2026!",  # a mismatch: the step starts again
                 MOT_DE_PASSE_ADMIN,
                 MOT_DE_PASSE_ADMIN,
                 "o",  # accept the CGU
@@ -124,7 +125,9 @@ def test_interactive_first_login_asks_new_password_twice_and_the_cgu(cli, initia
     )
     r = cli("login", identifiant, input=saisie)
     assert r.exit_code == 0, r.stderr
-    assert "trop court" in r.stderr
+    assert "Erreur : " in r.stderr and "trop court" in r.stderr
+    assert "Les deux saisies du nouveau mot de passe sont différentes" in r.stderr
+    assert "Avertissement" not in r.stderr
     assert "CONDITIONS GÉNÉRALES" in r.stderr
     assert MOT_DE_PASSE_ADMIN not in r.stdout + r.stderr
     assert temporaire not in r.stdout + r.stderr
