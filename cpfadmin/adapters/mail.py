@@ -6,8 +6,11 @@ configuration file."""
 from __future__ import annotations
 
 import contextlib
+import email.policy
 import os
+import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -29,16 +32,36 @@ class Envoi:
     corps: str
 
 
-def construire(envoi: Envoi) -> EmailMessage:
-    message = EmailMessage()
+# The file transport writes what ``cat`` shows as is: UTF-8 headers and an 8-bit body.
+POLITIQUE_FICHIER = email.policy.default.clone(utf8=True, cte_type="8bit")
+POLITIQUE_7_BITS = email.policy.default.clone(cte_type="7bit")
+
+
+def construire(envoi: Envoi, *, huit_bits: bool = True) -> EmailMessage:
+    """The message; its body in 8-bit UTF-8 (readable in the file), or, for a server without
+    8BITMIME, in whatever 7-bit encoding suits the text."""
+    message = EmailMessage() if huit_bits else EmailMessage(policy=POLITIQUE_7_BITS)
     message["From"] = envoi.expediteur
     message["To"] = envoi.destinataire
     message["Subject"] = envoi.sujet
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(idstring=envoi.cle, domain="cpfadmin.local")
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(envoi.corps, charset="utf-8")
+    if huit_bits:
+        message.set_content(envoi.corps, charset="utf-8", cte="8bit")
+    else:
+        message.set_content(envoi.corps, charset="utf-8")
     return message
+
+
+def nom_de_fichier(destinataire: str, quand: datetime) -> str:
+    """``20261202-104312-paul.durand@mairie.fr``: sorts by time, names the recipient, safe on
+    any file system (no separator, control or reserved character, bounded length)."""
+    sur = "".join(
+        c if (c.isalnum() or c in "@.+-_") and c.isprintable() else "_" for c in destinataire
+    )
+    sur = sur.strip(".")[:100] or "destinataire"
+    return f"{quand.strftime('%Y%m%d-%H%M%S')}-{sur}"
 
 
 class Transport(Protocol):
@@ -57,17 +80,32 @@ class TransportFichier:
     def envoyer(self, envoi: Envoi) -> None:
         try:
             self.dossier.mkdir(parents=True, exist_ok=True, mode=0o700)
-            final = self.dossier / f"{envoi.cle}.eml"
-            temporaire = final.with_suffix(".tmp")
+            base = nom_de_fichier(envoi.destinataire, datetime.now())
+            temporaire = self.dossier / f".{base}-{secrets.token_hex(4)}.tmp"
             # The message carries a secret: readable by its owner only.
             descripteur = os.open(temporaire, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(descripteur, "wb") as f:
-                f.write(bytes(construire(envoi)))
-            temporaire.replace(final)
+                f.write(construire(envoi).as_bytes(policy=POLITIQUE_FICHIER))
+            self._publier(temporaire, base)
         except OSError as e:
             raise ErreurTransport(
                 f"écriture impossible dans {self.dossier} : {raison_systeme(e)}"
             ) from e
+
+    def _publier(self, temporaire: Path, base: str) -> None:
+        """Give the written file its final name: ``BASE.eml``, or ``BASE-xxxx.eml`` when a
+        message to the same recipient arrived in the same second (never overwritten)."""
+        nom = f"{base}.eml"
+        while True:
+            try:
+                os.link(temporaire, self.dossier / nom)
+                break
+            except FileExistsError:
+                nom = f"{base}-{secrets.token_hex(2)}.eml"
+            except OSError:  # no hard links here: a plain rename, unique suffix from the start
+                temporaire.replace(self.dossier / f"{base}-{secrets.token_hex(3)}.eml")
+                return
+        temporaire.unlink()
 
     def fermer(self) -> None:
         pass
@@ -112,7 +150,12 @@ class TransportSmtp:
         try:
             if self._connexion is None:
                 self._connexion = self._connecter()
-            self._connexion.send_message(construire(envoi))
+            # 8-bit body only to a server that announces 8BITMIME; quoted-printable otherwise.
+            huit_bits = bool(self._connexion.has_extn("8bitmime"))
+            self._connexion.send_message(
+                construire(envoi, huit_bits=huit_bits),
+                mail_options=["BODY=8BITMIME"] if huit_bits else (),
+            )
         except UnicodeEncodeError as e:
             self.fermer()
             raise ErreurTransport(
