@@ -583,9 +583,27 @@ def bench_liste(comptes: int, n: int, url_pg: str | None) -> list[Mesure]:
                     lambda c=brute, e=env: chrono(c, e),
                     n,
                 )
+                # 3. the same list as a table for a person, against its JSON (points 8 of
+                # issue 11): the table is laid out by cpfadmin, not by Rich's Table
+                table = [a for a in arguments if a not in ("-o", "json")]
+                m_table, ref_json = alterner(
+                    lambda e=env, a=table: chrono([PYTHON, "-m", "cpfadmin", *a], e),
+                    lambda e=env, a=arguments: chrono([PYTHON, "-m", "cpfadmin", *a], e),
+                    n,
+                )
             finally:
                 if fin:
                     fin()
+        mesures.append(
+            Mesure(
+                f"gestionnaires list --unite en tableau contre JSON ({libelle})",
+                m_table,
+                ref_json,
+                2.0,
+                note="la même liste (processus entiers, sortie vers un tube), en tableau pour "
+                "une personne contre -o json",
+            )
+        )
         mesures.append(
             Mesure(
                 f"gestionnaires list --unite sur {comptes} comptes ({libelle})",
