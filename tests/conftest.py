@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -19,9 +20,18 @@ from pathlib import Path
 import keyring
 import pytest
 
+from tests.support import gabarits
 from tests.support.keyrings import MemoryKeyring
 
 RACINE = Path(__file__).resolve().parent.parent
+
+# The hundreds of cpfadmin processes the suite starts would each compile the package again
+# when the environment forbids writing bytecode (PYTHONDONTWRITEBYTECODE): let them write it
+# under a cache of their own, outside the work tree.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+os.environ.setdefault(
+    "PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / f"cpfadmin-pycache-{os.getuid()}")
+)
 BACKEND = os.environ.get("CPFADMIN_TEST_BACKEND", "sqlite")
 URL_POSTGRES = os.environ.get("CPFADMIN_TEST_POSTGRES_URL")
 EN_CI = os.environ.get("CI", "").lower() == "true"
@@ -68,6 +78,18 @@ def isoler_maison(maison: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         chemin = maison / sous_dossier
         chemin.mkdir(parents=True, exist_ok=True)
         monkeypatch.setenv(variable, str(chemin))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _gabarits(tmp_path_factory: pytest.TempPathFactory) -> Iterator[gabarits.Gabarits]:
+    """The test worlds of this session (``tests/support/gabarits.py``)."""
+    courants = gabarits.Gabarits(tmp_path_factory.mktemp("gabarits"))
+    gabarits.installer(courants)
+    try:
+        yield courants
+    finally:
+        gabarits.installer(None)
+        courants.detruire()
 
 
 def ajouter_configuration(texte: str) -> None:
@@ -223,9 +245,7 @@ def json_de(resultat) -> object:  # type: ignore[no-untyped-def]
     return json.loads(resultat.stdout)
 
 
-@pytest.fixture
-def initialise(cli):  # type: ignore[no-untyped-def]
-    """An initialised store: returns the first operator's identifiant and temporary password."""
+def _initialiser(cli) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     r = cli(
         "-o",
         "json",
@@ -245,15 +265,26 @@ def initialise(cli):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def initialise(cli):  # type: ignore[no-untyped-def]
+    """An initialised store: returns the first operator's identifiant and temporary password.
+    (Built once per test session, copied into each test: ``tests/support/gabarits.py``.)"""
+    return gabarits.monde("initialise", lambda: _initialiser(cli))
+
+
+@pytest.fixture
 def operateur(cli, initialise):  # type: ignore[no-untyped-def]
     """The first operator, logged in (first login done): returns its identifiant."""
-    identifiant, temporaire = initialise
-    r = cli(
-        "login",
-        identifiant,
-        "--password-stdin",
-        "--accept-cgu",
-        input=f"{temporaire}\n{MOT_DE_PASSE_ADMIN}\n",
-    )
-    assert r.exit_code == 0, r.stderr
-    return identifiant
+
+    def construire() -> str:
+        identifiant, temporaire = initialise
+        r = cli(
+            "login",
+            identifiant,
+            "--password-stdin",
+            "--accept-cgu",
+            input=f"{temporaire}\n{MOT_DE_PASSE_ADMIN}\n",
+        )
+        assert r.exit_code == 0, r.stderr
+        return identifiant
+
+    return gabarits.monde("operateur", construire)

@@ -20,6 +20,7 @@ from tests.support.console import (
     commande_construite_une_fois,
     comptes,
     dernier_evenement,
+    employeur_inscrit,
     empreinte,
     erreur_en_une_ligne,
     evenements,
@@ -57,10 +58,7 @@ def console(cli, url_base, monkeypatch):
 
 @pytest.fixture
 def employeur(console, operateur, url_base):
-    op = console.connecter(operateur, MOT_DE_PASSE_ADMIN)
-    console.creer_organisme(op, SIRET_EMPLOYEUR, "Transports Lumière SAS")
-    ap = console.designer(op, SIRET_EMPLOYEUR, "Bernard", "Chloé", "chloe.bernard@lumiere.example")
-    jeton_ap = console.premiere_connexion(ap, "chloe.bernard@lumiere.example", MOT_DE_PASSE_ADMIN)
+    op, ap, jeton_ap = employeur_inscrit(console, operateur)
     return Employeur(console, url_base, op, operateur, ap, jeton_ap)
 
 

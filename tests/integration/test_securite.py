@@ -24,7 +24,7 @@ from sqlalchemy import MetaData, String, Text, select
 from sqlalchemy.types import JSON
 
 from tests.conftest import MOT_DE_PASSE_ADMIN, MOT_DE_PASSE_GESTIONNAIRE
-from tests.support import base
+from tests.support import base, gabarits
 from tests.support.console import (
     SIRET_EMPLOYEUR,
     Console,
@@ -70,19 +70,24 @@ class Scene:
 def scene(cli, initialise, operateur, url_base, monkeypatch) -> Scene:  # type: ignore[no-untyped-def]
     commande_construite_une_fois(monkeypatch)
     c = Console(cli, url_base)
-    op = c.connecter(operateur, MOT_DE_PASSE_ADMIN)
-    c.creer_organisme(op, SIRET_EMPLOYEUR, "Transports Lumière SAS")
-    ap = c.designer(op, SIRET_EMPLOYEUR, "Bernard", "Chloé", ADRESSE_AP)
-    jeton_ap = c.premiere_connexion(ap, ADRESSE_AP, MOT_DE_PASSE_ADMIN)
-    g = c.ajouter(jeton_ap, "Durand", "Paul", ADRESSE_G)
-    jeton_g = c.premiere_connexion(g, ADRESSE_G, MOT_DE_PASSE_GESTIONNAIRE)
-    j = c.ajouter(jeton_ap, "Roux", "Jules", ADRESSE_J)
-    c.ok("password", "renew", j, jeton=jeton_ap)  # a second temporary password, also mailed
-    k = c.ajouter(jeton_ap, "Petit", "Inès", ADRESSE_K)
-    c.premiere_connexion(k, ADRESSE_K, MOT_DE_PASSE_GESTIONNAIRE)
-    s = c.ajouter(jeton_ap, "Roux", "Marc", ADRESSE_S)
-    c.premiere_connexion(s, ADRESSE_S, MOT_DE_PASSE_GESTIONNAIRE)
-    c.ok("gestionnaires", "suspend", s, jeton=jeton_ap)
+
+    def construire() -> tuple[str, ...]:
+        op = c.connecter(operateur, MOT_DE_PASSE_ADMIN)
+        c.creer_organisme(op, SIRET_EMPLOYEUR, "Transports Lumière SAS")
+        ap = c.designer(op, SIRET_EMPLOYEUR, "Bernard", "Chloé", ADRESSE_AP)
+        jeton_ap = c.premiere_connexion(ap, ADRESSE_AP, MOT_DE_PASSE_ADMIN)
+        g = c.ajouter(jeton_ap, "Durand", "Paul", ADRESSE_G)
+        jeton_g = c.premiere_connexion(g, ADRESSE_G, MOT_DE_PASSE_GESTIONNAIRE)
+        j = c.ajouter(jeton_ap, "Roux", "Jules", ADRESSE_J)
+        c.ok("password", "renew", j, jeton=jeton_ap)  # a second temporary password, also mailed
+        k = c.ajouter(jeton_ap, "Petit", "Inès", ADRESSE_K)
+        c.premiere_connexion(k, ADRESSE_K, MOT_DE_PASSE_GESTIONNAIRE)
+        s = c.ajouter(jeton_ap, "Roux", "Marc", ADRESSE_S)
+        c.premiere_connexion(s, ADRESSE_S, MOT_DE_PASSE_GESTIONNAIRE)
+        c.ok("gestionnaires", "suspend", s, jeton=jeton_ap)
+        return op, ap, jeton_ap, g, jeton_g, j, k, s
+
+    op, ap, jeton_ap, g, jeton_g, j, k, s = gabarits.monde("securite.scene", construire)
     return Scene(c, url_base, operateur, op, ap, jeton_ap, g, jeton_g, j, k, s, initialise[1])
 
 

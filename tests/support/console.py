@@ -275,6 +275,22 @@ class Console:
         return vue["identifiant"]
 
 
+def employeur_inscrit(console: Console, operateur: str) -> tuple[str, str, str]:
+    """The usual employer world: the operator logged in, « Transports Lumière SAS » registered,
+    Chloé Bernard its principal admin, first login done. Returns (operator's token, admin's
+    identifiant, admin's token). Built once per test session and copied afterwards."""
+    from tests.support import gabarits
+
+    def construire() -> tuple[str, str, str]:
+        op = console.connecter(operateur, MOT_DE_PASSE_ADMIN)
+        console.creer_organisme(op, SIRET_EMPLOYEUR, "Transports Lumière SAS")
+        adresse = "chloe.bernard@lumiere.example"
+        ap = console.designer(op, SIRET_EMPLOYEUR, "Bernard", "Chloé", adresse)
+        return op, ap, console.premiere_connexion(ap, adresse, MOT_DE_PASSE_ADMIN)
+
+    return gabarits.monde("employeur", construire)
+
+
 def _jeton_courant() -> str:
     from cpfadmin.cli.context import contexte
 

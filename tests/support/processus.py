@@ -91,11 +91,20 @@ OPERATEUR = (
 
 
 def initialiser(env: Mapping[str, str | None] | None = None) -> tuple[str, str]:
-    """``cpfadmin -o json init``: the first operator's identifiant and temporary password."""
-    r = cpfadmin("-o", "json", "init", *OPERATEUR, env=env)
-    assert r.code == 0, r
-    donnees = r.json()
-    return donnees["identifiant"], donnees["mot_de_passe_temporaire"]
+    """``cpfadmin -o json init``: the first operator's identifiant and temporary password.
+    On the test's own store, built once per test session and copied afterwards."""
+
+    def construire() -> tuple[str, str]:
+        r = cpfadmin("-o", "json", "init", *OPERATEUR, env=env)
+        assert r.code == 0, r
+        donnees = r.json()
+        return donnees["identifiant"], donnees["mot_de_passe_temporaire"]
+
+    if env and any(env.get(v) for v in ("CPFADMIN_DATABASE_URL", "CPFADMIN_HOME")):
+        return construire()  # another store than the test's
+    from tests.support import gabarits
+
+    return gabarits.monde("initialise", construire)
 
 
 def premiere_connexion(
