@@ -171,7 +171,12 @@ class Contexte:
         return stocke.jeton, stocke.emplacement
 
     def livrer(
-        self, acteur: Acteur | None = None, *, avertir: bool = True, essais_immediats: int = 1
+        self,
+        acteur: Acteur | None = None,
+        *,
+        avertir: bool = True,
+        essais_immediats: int = 1,
+        progression: Callable[[int], None] | None = None,
     ) -> Any:
         """Deliver the due messages right after a command committed (SPEC §4): an operator's
         command delivers every due message, an administrator's those of its organisme. A
@@ -190,6 +195,7 @@ class Contexte:
                 self.profil.courrier.sender,
                 organisme_id=perimetre,
                 essais_immediats=essais_immediats,
+                progression=progression,
             )
         )
         if rapport.echecs and avertir:

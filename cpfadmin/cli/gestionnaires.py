@@ -317,6 +317,7 @@ def importer(
 
     ctx = contexte()
     acteur = ctx.acteur()
+    imports.exiger_organisme(acteur, organisme)
     if report is not None and report.suffix.lower() not in (".csv", ".json"):
         raise DonneeInvalide("--report : un fichier .csv ou .json.", champ="report")
     if report is not None and not report.parent.is_dir():
@@ -379,7 +380,9 @@ def importer(
             _ecrire_rapport(report, analyse.rapport.lignes())
         _afficher_rapport(ctx, analyse, resume, dry_run)
         if not dry_run:
-            ctx.livrer(acteur)
+            total = resume["crees"] or None
+            with _progression("Envoi des e-mails", total=total, unite="e-mails") as avancer:
+                ctx.livrer(acteur, progression=avancer)
     finally:
         if temporaire:
             chemin.unlink(missing_ok=True)
@@ -393,7 +396,7 @@ def importer(
         )
 
 
-def _progression(libelle: str, total: int | None = None):  # type: ignore[no-untyped-def]
+def _progression(libelle: str, total: int | None = None, unite: str = "lignes"):  # type: ignore[no-untyped-def]
     """A Rich progress bar on stderr when it is a terminal; nothing otherwise."""
     import contextlib
     import sys
@@ -427,7 +430,7 @@ def _progression(libelle: str, total: int | None = None):  # type: ignore[no-unt
             def avancer(n: int) -> None:
                 vitesse = progres.tasks[0].speed
                 progres.update(
-                    tache, completed=n, debit=f"{vitesse:.0f} lignes/s" if vitesse else ""
+                    tache, completed=n, debit=f"{vitesse:.0f} {unite}/s" if vitesse else ""
                 )
 
             yield avancer
@@ -452,6 +455,7 @@ def _afficher_rapport(ctx, analyse, resume: dict, dry_run: bool) -> None:  # typ
     if ctx.sortie == "json":
         entete = {
             "organisme_siret": analyse.organisme_siret,
+            "organisme_raison_sociale": analyse.organisme_raison_sociale,
             "source": analyse.source,
             "simulation": dry_run,
             "resume": resume,
@@ -475,15 +479,16 @@ def _afficher_rapport(ctx, analyse, resume: dict, dry_run: bool) -> None:  # typ
             f"{analyse.total} lignes : seules les lignes rejetées sont affichées ; le rapport "
             "complet s'obtient avec --report FICHIER ou -o json."
         )
+    dans = f"dans « {analyse.organisme_raison_sociale} » (SIRET {analyse.organisme_siret})"
     if dry_run:
         ctx.info(
-            f"Simulation ({analyse.source}) : {resume['a_creer']} à créer, "
+            f"Simulation {dans} ({analyse.source}) : {resume['a_creer']} à créer, "
             f"{resume['a_mettre_a_jour']} à mettre à jour, {resume['existants']} existant(s), "
             f"{resume['rejetes']} rejetée(s). Rien n'a été écrit."
         )
     else:
         ctx.info(
-            f"Import ({analyse.source}) : {resume['crees']} créé(s), "
+            f"Import {dans} ({analyse.source}) : {resume['crees']} créé(s), "
             f"{resume['mis_a_jour']} mis à jour, {resume['existants']} existant(s) ignoré(s), "
             f"{resume['rejetes']} rejetée(s)."
             + (

@@ -103,10 +103,12 @@ def livrer(
     limite: int | None = None,
     essais_immediats: int = 3,
     pause: Callable[[float], None] = time.sleep,
+    progression: Callable[[int], None] | None = None,
 ) -> RapportLivraison:
     """Deliver the due messages (of one organisme, or all). A transport failure is retried
     at once with a short back-off; if it persists the message is rescheduled (1 min, 2, 4…
-    up to 1 h) and the run stops, since the next messages would meet the same server."""
+    up to 1 h) and the run stops, since the next messages would meet the same server.
+    ``progression`` is told the number of messages sent so far, after each one."""
     rapport = RapportLivraison()
     try:
         while limite is None or rapport.envoyes < limite:
@@ -139,6 +141,8 @@ def livrer(
                     arret = True
                 else:
                     rapport.envoyes += 1
+                    if progression is not None:
+                        progression(rapport.envoyes)
             executer(fabrique, lambda uow, r=resultats: _enregistrer(uow, r))
             if arret:
                 break

@@ -122,6 +122,7 @@ class Analyse:
     existants: int = 0
     rejetes: int = 0
     unites_a_creer: list[str] = field(default_factory=list)
+    organisme_raison_sociale: str = ""
 
     @property
     def total(self) -> int:
@@ -250,6 +251,18 @@ def _par_lots(iterable: Iterator[Any], taille: int) -> Iterator[list[Any]]:
         yield lot
 
 
+def exiger_organisme(acteur: Acteur, organisme_siret: str | None) -> None:
+    """An operator names the organisme he imports into: by default his own would be the CDC
+    (whose agents are not in an employer's file). An administrator imports into his own."""
+    if acteur.est_operateur and not organisme_siret:
+        raise DonneeInvalide(
+            "Opérateur : indiquez l'organisme où importer avec --organisme SIRET (sans lui, "
+            "les comptes iraient dans l'organisme CDC) ; rien n'a été importé.",
+            champ="organisme",
+            suggestion="cpfadmin gestionnaires import FICHIER --organisme SIRET",
+        )
+
+
 def analyser(
     uow: UniteDeTravail,
     acteur: Acteur,
@@ -264,6 +277,7 @@ def analyser(
     ``DonneeInvalide`` for a file that cannot be read or lacks a required column."""
     if sur_existant not in SUR_EXISTANT:
         raise DonneeInvalide(f"--on-existing : {sur_existant} (skip, update ou fail).")
+    exiger_organisme(acteur, organisme_siret)
     organisme = organisme_vise(uow, acteur, organisme_siret)
     verifier(Action.GESTIONNAIRE_AJOUTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
     exiger_organisme_actif(organisme)
@@ -285,6 +299,7 @@ def analyser(
     )
     analyse = Analyse(
         organisme_siret=organisme.siret,
+        organisme_raison_sociale=organisme.raison_sociale,
         source=source.description,
         colonnes_inconnues=inconnues,
         colonnes_ignorees=ignorees,

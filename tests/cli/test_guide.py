@@ -899,10 +899,14 @@ def test_a_postgresql_block_of_the_guide_runs_on_a_fresh_database(
 
 
 def test_the_guides_sample_file_made_in_excel_imports_with_its_accents(cli, operateur):
-    r = cli("-o", "json", "gestionnaires", "import", str(EXEMPLE), "--create-unites", "--dry-run")
+    # The operator names the organisme (here the CDC's own): never imported into by omission.
+    cdc = ("--organisme", "18002002600019")
+    r = cli(
+        "-o", "json", "gestionnaires", "import", str(EXEMPLE), *cdc, "--create-unites", "--dry-run"
+    )
     assert r.exit_code == 0, r.stderr
     assert json_de(r)["resume"]["a_creer"] == 4
-    r = cli("-o", "json", "gestionnaires", "import", str(EXEMPLE), "--create-unites")
+    r = cli("-o", "json", "gestionnaires", "import", str(EXEMPLE), *cdc, "--create-unites")
     assert r.exit_code == 0, r.stderr
     rapport = json_de(r)
     assert rapport["resume"]["crees"] == 4
@@ -913,5 +917,5 @@ def test_the_guides_sample_file_made_in_excel_imports_with_its_accents(cli, oper
     assert comptes["francois.muller@exemple.fr"]["role"] == "administrateur_delegue"
     assert comptes["zoe.dupre@exemple.fr"]["unite"] == "Ressources humaines"
     # Run again: nothing is created twice.
-    r = cli("-o", "json", "gestionnaires", "import", str(EXEMPLE), "--create-unites")
+    r = cli("-o", "json", "gestionnaires", "import", str(EXEMPLE), *cdc, "--create-unites")
     assert json_de(r)["resume"]["existants"] == 4

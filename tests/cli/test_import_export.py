@@ -652,7 +652,7 @@ def test_dry_run_summary_is_on_stderr_and_exit_0_when_every_row_is_valid(employe
     avant = empreinte(employeur.url)
     r = employeur.importer(chemin, "--dry-run", "--create-unites")
     assert r.exit_code == 0, r.stderr
-    assert "Simulation (CSV (Windows-1252, séparateur « ; »)) : 3 à créer" in r.stderr
+    assert "(CSV (Windows-1252, séparateur « ; »)) : 3 à créer" in r.stderr
     assert "Rien n'a été écrit." in r.stderr
     assert "Simulation" not in r.stdout
     assert r.stdout.count("à créer") == 3
@@ -776,8 +776,8 @@ def test_json_output_is_the_whole_report_and_the_summary_leaves_stderr_quiet(emp
     r, rapport = employeur.importer_json(chemin, "--create-unites")
     assert r.exit_code == 0
     assert set(rapport) == {
-        "organisme_siret", "source", "simulation", "resume", "colonnes_inconnues",
-        "unites_creees", "lignes",
+        "organisme_siret", "organisme_raison_sociale", "source", "simulation", "resume",
+        "colonnes_inconnues", "unites_creees", "lignes",
     }  # fmt: skip
     assert rapport["organisme_siret"] == SIRET_EMPLOYEUR
     assert rapport["simulation"] is False
@@ -794,7 +794,7 @@ def test_the_table_summary_is_on_stderr_and_the_rows_on_stdout(employeur):
     chemin = ecrire_csv(employeur.fichier("agents.csv"), ACCENTUES)
     r = employeur.importer(chemin, "--create-unites")
     assert r.exit_code == 0
-    assert "Import (CSV (UTF-8, séparateur « ; »)) : 3 créé(s)" in r.stderr
+    assert "(CSV (UTF-8, séparateur « ; »)) : 3 créé(s)" in r.stderr
     assert "Unités créées : Formation, Ressources humaines." in r.stderr
     for compte in employeur.importes().values():
         assert compte["identifiant"] in r.stdout
