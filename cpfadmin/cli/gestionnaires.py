@@ -101,8 +101,9 @@ def ajouter(
     )
     ctx.afficher(cree.vue, colonnes=COLONNES_COMPTE)
     ctx.info(
-        f"Compte créé : identifiant {cree.identifiant}, à transmettre au gestionnaire. "
-        f"Son mot de passe temporaire lui est envoyé à {cree.vue['email']}."
+        f"Compte créé : identifiant {cree.identifiant}, à transmettre "
+        + ("à l'administrateur délégué. " if delegue else "au gestionnaire. ")
+        + f"Son mot de passe temporaire lui est envoyé à {cree.vue['email']}."
     )
     ctx.livrer(acteur)
 
