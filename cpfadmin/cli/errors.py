@@ -37,28 +37,3 @@ def code_pour(erreur: e.ErreurCpf) -> CodeSortie:
         if isinstance(erreur, famille):
             return code
     return CodeSortie.ERREUR_INATTENDUE
-
-
-# Click's usage messages, in French (the most frequent ones; others pass through).
-TRADUCTIONS_USAGE = (
-    ("No such option:", "Option inconnue :"),
-    ("No such command", "Commande inconnue"),
-    ("Missing option", "Option manquante"),
-    ("Missing argument", "Argument manquant"),
-    ("Missing parameter", "Paramètre manquant"),
-    ("Invalid value for", "Valeur invalide pour"),
-    ("Got unexpected extra arguments", "Arguments en trop"),
-    ("Got unexpected extra argument", "Argument en trop"),
-    ("requires an argument", "attend une valeur"),
-    ("does not take a value", "n'accepte pas de valeur"),
-    ("Option", "Option"),
-    ("is not one of", "n'est pas parmi"),
-    ("is not a valid", "n'est pas un(e)"),
-    ("Did you mean", "Vouliez-vous dire"),
-)
-
-
-def traduire_usage(message: str) -> str:
-    for anglais, francais in TRADUCTIONS_USAGE:
-        message = message.replace(anglais, francais)
-    return message

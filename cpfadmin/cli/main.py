@@ -14,6 +14,7 @@ from cpfadmin.cli import (
     audit,
     cgu,
     db,
+    francais,
     gestionnaires,
     me,
     organismes,
@@ -25,7 +26,7 @@ from cpfadmin.cli import (
 )
 from cpfadmin.cli import init as init_cmd
 from cpfadmin.cli.context import contexte, reinitialiser
-from cpfadmin.cli.errors import CodeSortie, code_pour, traduire_usage
+from cpfadmin.cli.errors import CodeSortie, code_pour
 from cpfadmin.domain.errors import ErreurCpf
 
 
@@ -120,6 +121,7 @@ def _aide_en_francais() -> None:
 
 
 _aide_en_francais()
+francais.installer()
 
 
 LIBELLES_AIDE = {
@@ -135,8 +137,82 @@ LIBELLES_AIDE = {
 }
 
 
-# Global options that take a value (the word after them is not a command).
+# Global options that take a value (the word after them is not a command), and global flags.
 OPTIONS_A_VALEUR = {"-o", "--output", "--profile", "--db"}
+DRAPEAUX_GLOBAUX = {"--no-input", "--debug", "--no-pager"}
+
+
+def _prend_une_valeur(commande: Any, mot: str) -> bool:
+    """Whether ``mot`` is an option of ``commande`` that takes the next word as its value."""
+    if "=" in mot:
+        return False
+    for parametre in getattr(commande, "params", ()):
+        noms = (*getattr(parametre, "opts", ()), *getattr(parametre, "secondary_opts", ()))
+        if mot in noms and getattr(parametre, "param_type_name", "") == "option":
+            return not (parametre.is_flag or parametre.count)  # type: ignore[attr-defined]
+    return False
+
+
+def _option_globale(mot: str) -> str | None:
+    """``"valeur"`` for a global option whose value is the next word, ``"seule"`` for one
+    that stands alone (a flag, ``--db=URL``, ``-ojson``), None for any other word."""
+    if mot in OPTIONS_A_VALEUR:
+        return "valeur"
+    if mot in DRAPEAUX_GLOBAUX or mot.split("=", 1)[0] in OPTIONS_A_VALEUR - {"-o"}:
+        return "seule"
+    if mot.startswith("-o") and not mot.startswith("--") and len(mot) > 2:
+        return "seule"
+    return None
+
+
+def chemin_commande(racine: Any, args: list[str]) -> str:
+    """``cpfadmin gestionnaires list``: the command the words of ``args`` name."""
+    mots, commande, precedent = ["cpfadmin"], racine, ""
+    for mot in args:
+        if mot == "--":
+            break
+        sous = getattr(commande, "commands", {}).get(mot)
+        if sous is not None and precedent not in OPTIONS_A_VALEUR:
+            mots.append(mot)
+            commande = sous
+        precedent = mot
+    return " ".join(mots)
+
+
+def globales_devant(racine: Any, args: list[str]) -> list[str]:
+    """The global options moved before the command, wherever they were typed
+    (``cpfadmin me -o json`` is ``cpfadmin -o json me``, as with gh and kubectl). The value of
+    a command's own option and everything after ``--`` are left where they are."""
+    devant: list[str] = []
+    reste: list[str] = []
+    commande = racine
+    i = 0
+    while i < len(args):
+        mot = args[i]
+        if mot == "--":
+            reste.extend(args[i:])
+            break
+        genre = _option_globale(mot)
+        if genre == "valeur" and i + 1 == len(args):
+            # typed last without its value: an empty one, which Click refuses in French
+            devant.append(f"{'--output' if mot == '-o' else mot}=")
+            break
+        if genre is not None:
+            largeur = 2 if genre == "valeur" else 1
+            devant.extend(args[i : i + largeur])
+            i += largeur
+            continue
+        if _prend_une_valeur(commande, mot):
+            reste.extend(args[i : i + 2])
+            i += 2
+            continue
+        if not mot.startswith("-"):
+            sous = getattr(commande, "commands", {}).get(mot)
+            if sous is not None:
+                commande = sous
+        reste.append(mot)
+        i += 1
+    return devant + reste
 
 
 class GroupeCpf(TyperGroup):
@@ -167,6 +243,8 @@ class GroupeCpf(TyperGroup):
         for parametre in self.params:
             if parametre.name in AIDES_FRANCAISES:
                 parametre.help = AIDES_FRANCAISES[parametre.name]  # type: ignore[attr-defined]
+            if parametre.name == "install_completion":
+                parametre.callback = francais.installer_completion
 
     def main(  # type: ignore[override]
         self,
@@ -179,7 +257,7 @@ class GroupeCpf(TyperGroup):
         from typer import Abort
         from typer._click.exceptions import ClickException
 
-        args = list(sys.argv[1:] if args is None else args)
+        args = globales_devant(self, list(sys.argv[1:] if args is None else args))
         _pre_analyse(args)
         self._traduire(args)
         try:
@@ -198,9 +276,12 @@ class GroupeCpf(TyperGroup):
                 traceback.print_exc()
             code = _erreur(e.message, code_pour(e), suggestion=e.suggestion)
         except ClickException as e:
-            code = _erreur(traduire_usage(e.format_message()), e.exit_code)
+            code = _erreur(francais.message_usage(e), e.exit_code)
             if e.exit_code == CodeSortie.USAGE and contexte().sortie != "json":
-                sys.stderr.write("Voir « cpfadmin --help » (ou COMMANDE --help).\n")
+                # the help of the command that failed, not the top level's
+                chemin = getattr(getattr(e, "ctx", None), "command_path", None)
+                chemin = chemin or chemin_commande(self, args)
+                sys.stderr.write(f"Voir « {chemin} --help ».\n")
         except (Abort, KeyboardInterrupt) as e:
             # At a terminal the cursor is after a prompt or the echoed « ^C »: the message
             # starts on a line of its own (a hidden prompt has already ended its line).
@@ -270,6 +351,12 @@ def principal(
     debug: Annotated[
         bool, typer.Option("--debug", help="Afficher la trace complète des erreurs.")
     ] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager", help="Ne jamais passer les longs tableaux au pager (PAGER, less)."
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Afficher la version."),
@@ -278,14 +365,19 @@ def principal(
     """Administration des inscriptions et habilitations du portail gestionnaire SI CPF.
 
     Commencez par « cpfadmin init » (une fois), puis « cpfadmin login IDENTIFIANT ».
+    Les options globales s'écrivent avant ou après la commande (cpfadmin me -o json).
 
     Exemple : cpfadmin -o json me
     """
+    for nom, valeur in (("--db", db_url), ("--profile", profile)):
+        if valeur is not None and not valeur.strip():
+            raise typer.BadParameter("une valeur vide n'est pas permise.", param_hint=nom)
     reinitialiser(
         profil_nom=profile,
         url_base=db_url,
         sortie=output.value,
         sans_saisie=no_input,
+        sans_pager=no_pager,
         debug=debug or contexte().debug,
     )
 

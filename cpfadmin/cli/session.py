@@ -65,7 +65,13 @@ def login(
     politiques = ctx.profil.politiques
     from cpfadmin.services.anticipation import anticiper_connexion
 
-    anticiper_connexion(ctx.profil.url_base, identifiant, mot_de_passe, politiques.bcrypt_cost)
+    anticiper_connexion(
+        ctx.profil.url_base,
+        identifiant,
+        mot_de_passe,
+        politiques.bcrypt_cost,
+        ctx.profil.connect_timeout_seconds,
+    )
     # Imported only now: loading the store layer overlaps the anticipated bcrypt verification.
     from cpfadmin.domain.errors import CguNonAcceptees
     from cpfadmin.services import auth

@@ -63,7 +63,8 @@ ANGLAIS = (
     "Usage:",
     "Error:",
 )
-AIDE_USAGE = "Voir « cpfadmin --help » (ou COMMANDE --help)."
+# The help of the command that failed: « Voir « cpfadmin organismes show --help ». »
+AIDE_USAGE = re.compile(r"Voir « cpfadmin( [a-z-]+)* --help »\.")
 LONGUEUR_MAX_MESSAGE = 1000
 
 
@@ -218,7 +219,7 @@ def _message(cas: Cas, r: Any, sortie_json: bool) -> str:
         assert len(erreurs) == 1, recit
         autres = [ligne for ligne in lignes if ligne not in erreurs]
         if cas.code == USAGE:
-            assert autres in ([], [AIDE_USAGE]), recit
+            assert len(autres) <= 1 and all(AIDE_USAGE.fullmatch(a) for a in autres), recit
         elif cas.donnees:  # the import's summary, then its error
             assert lignes[-1] == erreurs[0], recit
             assert all("Erreur" not in ligne for ligne in autres), recit
