@@ -201,3 +201,36 @@ def test_postgresql_urls_are_mapped_to_psycopg_3(url, attendue):
     from cpfadmin.store.engine import normaliser_url
 
     assert normaliser_url(url) == attendue
+
+
+# --- connection timeout ----------------------------------------------------------------------
+def test_the_connection_timeout_is_a_few_seconds_unless_the_profile_says_otherwise(config):
+    config("[profiles.default]\n")
+    assert charger_profil().connect_timeout_seconds == 5
+    config("[profiles.default]\nconnect_timeout_seconds = 30\n")
+    assert charger_profil().connect_timeout_seconds == 30
+
+
+@pytest.mark.parametrize("valeur", ["1", "0", "-3", "301", '"5"', "true"])
+def test_a_connection_timeout_out_of_bounds_or_not_a_number_is_refused(config, valeur):
+    config(f"[profiles.default]\nconnect_timeout_seconds = {valeur}\n")
+    assert "connect_timeout_seconds" in refus().message
+    assert "entre 2 et 300" in refus().message
+
+
+def test_the_engine_gives_the_driver_the_profiles_connection_timeout():
+    from sqlalchemy import event
+
+    from cpfadmin.store.engine import creer_moteur
+
+    moteur = creer_moteur("postgresql://u@127.0.0.1:1/x", delai_connexion=7)
+    vus: dict[str, object] = {}
+
+    @event.listens_for(moteur, "do_connect")
+    def espion(_dialect, _record, _cargs, cparams):  # type: ignore[no-untyped-def]
+        vus.update(cparams)
+        raise ConnectionAbortedError("pas plus loin")
+
+    with pytest.raises(ConnectionAbortedError):
+        moteur.connect()
+    assert vus["connect_timeout"] == 7
