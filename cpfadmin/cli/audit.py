@@ -96,6 +96,9 @@ def lister(
         ],
         # One line per event at any width: long details end in « … » (in full with -o json).
         une_ligne=True,
+        vide="Aucun événement ne correspond à ces filtres."
+        if organisme or since or action or identifiant
+        else "Aucun événement.",
     )
 
 

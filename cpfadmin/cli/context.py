@@ -45,6 +45,7 @@ class Contexte:
     url_base: str | None = None
     sortie: str = "table"
     sans_saisie: bool = False
+    sans_pager: bool = False
     debug: bool = False
     _profil: Profil | None = field(default=None, repr=False)
     _moteur: Any = field(default=None, repr=False)
@@ -72,7 +73,9 @@ class Contexte:
     def afficher(self, donnees: Any, **options: Any) -> None:
         from cpfadmin.cli.output import afficher
 
-        afficher(donnees, self.sortie, **options)
+        if self.sans_pager:
+            options.setdefault("pagination", False)
+        afficher(donnees, self.sortie, informer=self.info, **options)
 
     @property
     def interactif(self) -> bool:

@@ -15,6 +15,7 @@ from cpfadmin.cli.options import (
     FiltreUnite,
     Identifiant,
     Organisme,
+    Oui,
 )
 
 app = typer.Typer(
@@ -30,6 +31,23 @@ Email = Annotated[
 ]
 Fixe = Annotated[str | None, typer.Option(help="Téléphone fixe (français).")]
 Mobile = Annotated[str | None, typer.Option(help="Téléphone mobile (français).")]
+# For add: what must be given. Nom, prénom and e-mail are asked at a terminal when missing, so
+# they cannot be Click-required (``required=True``): the mark is in their help; and one phone
+# at least, either.
+OBLIGATOIRE = r"demandé à un terminal s'il manque. \[obligatoire]"
+NomRequis = Annotated[str | None, typer.Option(help=f"Nom ; {OBLIGATOIRE}")]
+PrenomRequis = Annotated[str | None, typer.Option(help=f"Prénom ; {OBLIGATOIRE}")]
+EmailRequis = Annotated[
+    str | None,
+    typer.Option(help=f"Adresse e-mail (reçoit le mot de passe temporaire) ; {OBLIGATOIRE}"),
+]
+FixeRequis = Annotated[
+    str | None, typer.Option(help="Téléphone fixe, français (au moins un des deux téléphones).")
+]
+MobileRequis = Annotated[
+    str | None,
+    typer.Option(help="Téléphone mobile, français (au moins un des deux téléphones)."),
+]
 UniteOpt = Annotated[
     str | None,
     typer.Option("--unite", help="Unité (créée au préalable).", autocompletion=completion.unites),
@@ -47,11 +65,11 @@ NiveauOpt = Annotated[
 @app.command("add")
 def ajouter(
     organisme: Organisme = None,
-    nom: Nom = None,
-    prenom: Prenom = None,
-    email: Email = None,
-    telephone_fixe: Fixe = None,
-    telephone_mobile: Mobile = None,
+    nom: NomRequis = None,
+    prenom: PrenomRequis = None,
+    email: EmailRequis = None,
+    telephone_fixe: FixeRequis = None,
+    telephone_mobile: MobileRequis = None,
     unite: UniteOpt = None,
     niveau: NiveauOpt = None,
     delegue: Annotated[
@@ -154,9 +172,12 @@ def lister(
         ),
         lecture=True,
     )
+    filtre = unite or role or statut or search
+    vide = "Aucun compte ne correspond à ces filtres." if filtre else "Aucun gestionnaire."
     if ctx.sortie == "table":
-        ctx.afficher(comptes, colonnes=COLONNES_LISTE)
-        ctx.info(f"{len(comptes)} compte(s).")
+        ctx.afficher(comptes, colonnes=COLONNES_LISTE, vide=vide)
+        if comptes:
+            ctx.info(f"{len(comptes)} compte(s).")
     else:
         ctx.afficher(comptes)
 
@@ -255,13 +276,38 @@ def reactiver(identifiant: Identifiant) -> None:
     _statut(identifiant, "reactiver", "Compte {identifiant} réactivé.")
 
 
-@app.command("remove")
-def supprimer(identifiant: Identifiant) -> None:
-    """Supprimer un compte (il reste visible dans l'audit ; son identifiant n'est jamais
-    réutilisé).
+def designation(identifiant: str) -> str:
+    """« ABCD2345 (Paul Durand, paul.durand@example.fr) » for a confirmation question; the
+    identifiant alone when the account cannot be read (the action then says why)."""
+    from cpfadmin.domain.errors import AccesRefuse
+    from cpfadmin.services import gestionnaires
 
-    Exemple : cpfadmin gestionnaires remove ABCD2345
+    ctx = contexte()
+    acteur = ctx.acteur()
+    try:
+        vue = ctx.executer(
+            lambda uow: gestionnaires.montrer(uow, acteur, identifiant), lecture=True
+        )
+    except AccesRefuse:
+        return identifiant
+    return f"{vue['identifiant']} ({vue['prenom']} {vue['nom']}, {vue['email']})"
+
+
+@app.command("remove")
+def supprimer(identifiant: Identifiant, oui: Oui = False) -> None:
+    """Supprimer un compte (il reste visible dans l'audit ; son identifiant n'est jamais
+    réutilisé). À un terminal, une confirmation est demandée ; --yes la donne d'avance.
+
+    Exemple : cpfadmin gestionnaires remove ABCD2345 --yes
     """
+    from cpfadmin.cli.saisie import exiger_confirmation
+
+    exiger_confirmation(
+        f"supprimer le compte {identifiant}",
+        lambda: f"Supprimer le compte {designation(identifiant)} ?",
+        f"Abandon : le compte {identifiant} n'est pas supprimé.",
+        oui=oui,
+    )
     _statut(identifiant, "supprimer", "Compte {identifiant} supprimé.")
 
 

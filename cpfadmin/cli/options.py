@@ -22,6 +22,14 @@ FiltreUnite = Annotated[
         autocompletion=completion.unites,
     ),
 ]
+Oui = Annotated[
+    bool,
+    typer.Option(
+        "--yes",
+        "-y",
+        help="Confirmer d'avance, sans question (obligatoire sans terminal ou avec --no-input).",
+    ),
+]
 Identifiant = Annotated[
     str, typer.Argument(help="Identifiant du compte (8 caractères).", show_default=False)
 ]

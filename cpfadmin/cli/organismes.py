@@ -93,6 +93,9 @@ def lister(
             lecture=True,
         ),
         colonnes=COLONNES,
+        vide="Aucun organisme ne correspond à ces filtres."
+        if type_ or statut or search
+        else "Aucun organisme.",
     )
 
 

@@ -53,6 +53,7 @@ def lister(
 
     Exemple : cpfadmin -o json outbox list --statut echec
     """
+    from cpfadmin.cli.libelles import STATUTS
     from cpfadmin.services import courrier
 
     ctx = contexte()
@@ -60,7 +61,13 @@ def lister(
     messages = ctx.executer(
         lambda uow: courrier.lister(uow, acteur, statut=statut, limite=limit), lecture=True
     )
-    ctx.afficher(messages, colonnes=COLONNES_TABLE if ctx.sortie == "table" else COLONNES)
+    ctx.afficher(
+        messages,
+        colonnes=COLONNES_TABLE if ctx.sortie == "table" else COLONNES,
+        vide=f"Aucun message au statut « {STATUTS.get(statut, statut)} »."
+        if statut
+        else "Aucun message.",
+    )
 
 
 @app.command("send")

@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -124,6 +124,11 @@ def _csv(cle: str, valeur: Any) -> str:
     return _texte(valeur)
 
 
+def _sur_stderr(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
 def afficher(
     donnees: Mapping[str, Any] | Sequence[Mapping[str, Any]],
     format_: str,
@@ -132,10 +137,18 @@ def afficher(
     titre: str | None = None,
     une_ligne: bool = False,
     pagination: bool = True,
+    vide: str | None = None,
+    informer: Callable[[str], None] | None = None,
 ) -> None:
     """Print a record (mapping) or a list of records. ``colonnes`` = (key, header) pairs for
     tables and CSV (by default every key, labelled from ``libelles``); JSON always carries every
-    key. ``une_ligne``: one line per row in a table, long cells shortened with « … »."""
+    key. ``une_ligne``: one line per row in a table, long cells shortened with « … ».
+
+    ``vide``: what an empty list says as a table (« Aucune unité. »), one line on stderr through
+    ``informer`` (stdout stays empty for scripts); JSON still prints ``[]``, CSV its header."""
+    if format_ == "table" and vide is not None and not isinstance(donnees, Mapping) and not donnees:
+        (informer or _sur_stderr)(vide)
+        return
     if format_ == "json":
         sys.stdout.write(en_json(donnees) + "\n")
         return

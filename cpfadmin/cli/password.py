@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from cpfadmin.cli.context import contexte
-from cpfadmin.cli.options import Identifiant
+from cpfadmin.cli.options import Identifiant, Oui
 from cpfadmin.cli.session import ESSAIS_NOUVEAU_MOT_DE_PASSE
 
 app = typer.Typer(
@@ -63,7 +63,7 @@ def changer(
 
 
 @app.command("renew")
-def renouveler(identifiant: Identifiant) -> None:
+def renouveler(identifiant: Identifiant, oui: Oui = False) -> None:
     """Renouveler le mot de passe d'un compte : un mot de passe temporaire est envoyé à son
     e-mail (jamais affiché), ses sessions prennent fin, son verrouillage est levé.
 
@@ -71,9 +71,23 @@ def renouveler(identifiant: Identifiant) -> None:
     l'administrateur principal renouvelle celui d'un administrateur délégué ; administrateurs
     principal et délégués renouvellent ceux des gestionnaires. Pour le vôtre : password change.
 
-    Exemple : cpfadmin password renew ABCD2345
+    À un terminal, une confirmation est demandée ; --yes la donne d'avance.
+
+    Exemple : cpfadmin password renew ABCD2345 --yes
     """
+    from cpfadmin.cli.gestionnaires import designation
+    from cpfadmin.cli.saisie import exiger_confirmation
     from cpfadmin.services import mots_de_passe
+
+    exiger_confirmation(
+        f"renouveler le mot de passe du compte {identifiant}",
+        lambda: (
+            f"Renouveler le mot de passe du compte {designation(identifiant)} ? Un mot de "
+            "passe temporaire lui sera envoyé par e-mail et ses sessions prendront fin."
+        ),
+        f"Abandon : le mot de passe du compte {identifiant} n'est pas renouvelé.",
+        oui=oui,
+    )
 
     ctx = contexte()
     acteur = ctx.acteur()

@@ -100,3 +100,23 @@ def confirmer(texte: str) -> bool:
         if reponse in NON:
             return False
         typer.echo("Répondez « o » (oui) ou « n » (non).", err=True)
+
+
+def exiger_confirmation(
+    action: str, question: Callable[[], str], abandon: str, *, oui: bool
+) -> None:
+    """Before an act that cannot be taken back (a removal, a password renewed and e-mailed):
+    ``--yes`` goes ahead; a person at a terminal is asked ``question()`` (no by default; no
+    ends the command with ``abandon``, exit 1, nothing changed); without a terminal or with
+    --no-input, a usage error (exit 2) naming --yes. ``action`` completes « pour … »."""
+    if oui:
+        return
+    ctx = contexte()
+    if not ctx.interactif:
+        raise SaisieRequise(
+            f"Confirmation requise pour {action} et aucune saisie n'est possible "
+            "(ajoutez --yes pour confirmer d'avance)."
+        )
+    if not confirmer(question()):
+        ctx.info(abandon)
+        raise typer.Exit(1)

@@ -81,10 +81,12 @@ def lister() -> None:
     ctx = contexte()
     lignes = sessions_conservees()
     _prevenir_variable()
-    if not lignes and ctx.sortie == "table":
-        ctx.info(f"Aucune session conservée sur le profil {ctx.profil.nom}. → cpfadmin login")
-        return
-    ctx.afficher(lignes, colonnes=COLONNES, titre=f"Sessions du profil {ctx.profil.nom}")
+    ctx.afficher(
+        lignes,
+        colonnes=COLONNES,
+        titre=f"Sessions du profil {ctx.profil.nom}",
+        vide=f"Aucune session conservée sur le profil {ctx.profil.nom}. → cpfadmin login",
+    )
 
 
 @app.command("switch")

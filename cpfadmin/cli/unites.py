@@ -52,6 +52,7 @@ def lister(organisme: Organisme = None) -> None:
             lambda uow: unites.lister(uow, acteur, organisme_siret=organisme), lecture=True
         ),
         colonnes=COLONNES,
+        vide="Aucune unité. → cpfadmin unites add LIBELLÉ",
     )
 
 

@@ -118,6 +118,48 @@ LIBELLES: Mapping[Action, str] = {
 }
 
 
+ADMINISTRATEUR = "demandez à votre administrateur."
+CDC = "c'est le rôle des opérateurs de la Caisse des Dépôts."
+
+# What a gestionnaire is told when he asks, in his own organisme, for what his rôle does not
+# allow: the thing he asked for, and whom to ask. ``objet`` names the thing when one action
+# covers several (the accounts, the unités and the export are all ``COMPTES_CONSULTER``).
+REFUS_GESTIONNAIRE: Mapping[tuple[Action, str | None], str] = {
+    (Action.CGU_PUBLIER, None): "Un gestionnaire ne publie pas les conditions générales "
+    f"d'utilisation : {CDC}",
+    (Action.ADMIN_DESIGNER, None): f"Un gestionnaire ne désigne pas d'administrateur : {CDC}",
+    (Action.ORGANISME_GERER, None): f"Un gestionnaire ne gère pas les organismes : {CDC}",
+    (Action.GESTIONNAIRE_AJOUTER, None): "Un gestionnaire n'habilite pas d'autres "
+    f"gestionnaires : {ADMINISTRATEUR}",
+    (Action.DELEGUE_ATTRIBUER, None): "Un gestionnaire n'attribue pas le rôle d'administrateur "
+    "délégué : demandez à votre administrateur principal.",
+    (Action.COMPTE_MODIFIER, None): "Un gestionnaire ne modifie pas les comptes de son "
+    f"organisme : {ADMINISTRATEUR}",
+    (Action.COMPTE_SUSPENDRE, None): f"Un gestionnaire ne suspend pas de compte : {ADMINISTRATEUR}",
+    (Action.COMPTE_REACTIVER, None): "Un gestionnaire ne réactive pas de compte : "
+    f"{ADMINISTRATEUR}",
+    (Action.COMPTE_SUPPRIMER, None): "Un gestionnaire ne supprime pas de compte : "
+    f"{ADMINISTRATEUR}",
+    (Action.MOT_DE_PASSE_RENOUVELER, None): "Un gestionnaire ne renouvelle pas le mot de passe "
+    f"d'un autre compte : {ADMINISTRATEUR}",
+    (Action.UNITE_GERER, None): "Un gestionnaire ne crée, ne renomme ni ne supprime les unités "
+    f"de son organisme : {ADMINISTRATEUR}",
+    (Action.COMPTES_CONSULTER, None): "Un gestionnaire ne consulte pas les comptes de son "
+    f"organisme : {ADMINISTRATEUR}",
+    (Action.COMPTES_CONSULTER, "unites"): "Un gestionnaire ne consulte pas les unités de son "
+    f"organisme : {ADMINISTRATEUR}",
+    (Action.COMPTES_CONSULTER, "export"): "Un gestionnaire n'exporte pas les comptes de son "
+    f"organisme : {ADMINISTRATEUR}",
+    (Action.COMPTES_CONSULTER, "organisme"): "Un gestionnaire ne consulte pas la fiche de son "
+    "organisme (son nom et son SIRET sont dans « cpfadmin me ») : "
+    f"{ADMINISTRATEUR}",
+    (Action.AUDIT_LIRE, None): "Un gestionnaire ne consulte pas le journal d'audit de son "
+    f"organisme : {ADMINISTRATEUR}",
+    (Action.MESSAGES_CONSULTER, None): "Un gestionnaire ne consulte pas les messages envoyés "
+    f"par cpfadmin : {ADMINISTRATEUR}",
+}
+
+
 @dataclass(frozen=True)
 class Habilitation:
     """What the rules need to know of the actor."""
@@ -163,8 +205,11 @@ def verifier(
     *,
     role_cible: Role | None = None,
     compte_cible_id: int | None = None,
+    objet: str | None = None,
 ) -> None:
-    """Raise ``AccesRefuse`` with a French message when the table refuses."""
+    """Raise ``AccesRefuse`` with a French message when the table refuses: to a gestionnaire
+    in his own organisme, what his rôle does not do in the words of ``objet`` (a key of
+    ``REFUS_GESTIONNAIRE``, for an action that covers several things) and whom to ask."""
     if autorise(
         action, acteur, organisme_id, role_cible=role_cible, compte_cible_id=compte_cible_id
     ):
@@ -175,5 +220,7 @@ def verifier(
             f"Vous ne pouvez pas {LIBELLES[action]} : il s'agit de votre propre compte.",
             suggestion=conseil,
         )
+    if qualites(acteur, organisme_id) == {Qualite.G}:
+        raise AccesRefuse(REFUS_GESTIONNAIRE[action, objet])
     cible = f" ({role_cible.libelle.lower()})" if role_cible is not None else ""
     raise AccesRefuse(f"Votre compte ne permet pas de {LIBELLES[action]}{cible}.")

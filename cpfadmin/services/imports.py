@@ -675,7 +675,12 @@ def exporter(
     streamed. Phones in the French form of ``validation.forme_francaise``, as ``-o csv``
     writes them. Removed accounts are left out unless asked for with ``statut``."""
     organisme = organisme_vise(uow, acteur, organisme_siret)
-    verifier(Action.COMPTES_CONSULTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
+    verifier(
+        Action.COMPTES_CONSULTER,
+        acteur.habilitation,
+        organisme.id,  # type: ignore[arg-type]
+        objet="export",
+    )
     requete = requete_comptes(uow, organisme, (Compte, Unite.libelle), unite=unite, statut=statut)
     if not statut:
         requete = requete.where(Compte.statut != StatutCompte.SUPPRIME.value)

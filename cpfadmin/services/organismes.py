@@ -140,7 +140,12 @@ def lister(
 
 def montrer(uow: UniteDeTravail, acteur: Acteur, siret: str) -> dict[str, Any]:
     organisme = organisme_par_siret(uow, siret)
-    verifier(Action.COMPTES_CONSULTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
+    verifier(
+        Action.COMPTES_CONSULTER,
+        acteur.habilitation,
+        organisme.id,  # type: ignore[arg-type]
+        objet="organisme",
+    )
     return vue(uow, organisme)
 
 

@@ -83,7 +83,12 @@ def lister(
     uow: UniteDeTravail, acteur: Acteur, *, organisme_siret: str | None = None
 ) -> list[dict[str, Any]]:
     organisme = organisme_vise(uow, acteur, organisme_siret)
-    verifier(Action.COMPTES_CONSULTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
+    verifier(
+        Action.COMPTES_CONSULTER,
+        acteur.habilitation,
+        organisme.id,  # type: ignore[arg-type]
+        objet="unites",
+    )
     actifs = (
         select(func.count(col(Compte.id)))
         .where(Compte.unite_id == Unite.id, Compte.statut == StatutCompte.ACTIF.value)

@@ -64,7 +64,7 @@ def test_add_update_and_show_print_the_same_labels(cli, operateur):
 
 def test_tables_show_accented_values_and_json_keeps_the_codes(cli, operateur):
     ident = _identifiant(_ajouter(cli, "Durand", "lea.durand@example.fr", "--delegue"))
-    assert cli("gestionnaires", "remove", ident).exit_code == 0
+    assert cli("gestionnaires", "remove", ident, "--yes").exit_code == 0
     table = cli("gestionnaires", "list", "--statut", "supprime").stdout
     assert "supprimé" in table and "adm. délégué" in table
     donnees = json.loads(cli("-o", "json", "gestionnaires", "list", "--statut", "supprime").stdout)

@@ -172,7 +172,10 @@ def test_unknown_organisme_siret_is_not_found(employeur):
 def test_unknown_identifiant_is_not_found(employeur):
     for commande in ("show", "update", "suspend", "reactivate", "remove"):
         for inconnu in ("ZZZZZZZZ", "pas-un-identifiant"):
-            r = employeur.console("gestionnaires", commande, inconnu, jeton=employeur.jeton_ap)
+            oui = ("--yes",) if commande == "remove" else ()
+            r = employeur.console(
+                "gestionnaires", commande, inconnu, *oui, jeton=employeur.jeton_ap
+            )
             assert "Aucun compte d'identifiant" in refuse(r, 5), commande
 
 
@@ -538,7 +541,7 @@ def test_suspension_ends_the_sessions_and_reactivation_allows_a_new_login(employ
 
 def test_removal_is_soft_and_the_email_suggests_reactivation(employeur, gestionnaire):
     g, jeton_g = gestionnaire
-    r = employeur.console.ok("gestionnaires", "remove", g, jeton=employeur.jeton_ap)
+    r = employeur.console.ok("gestionnaires", "remove", g, "--yes", jeton=employeur.jeton_ap)
     assert f"Compte {g} supprimé" in r.stderr
     refuse(employeur.console("me", jeton=jeton_g), 3)
 
@@ -567,7 +570,8 @@ def test_removal_is_soft_and_the_email_suggests_reactivation(employeur, gestionn
 def test_nobody_suspends_or_removes_themselves(employeur):
     for jeton, soi in ((employeur.jeton_ap, employeur.ap), (employeur.op, employeur.operateur)):
         for commande in ("suspend", "remove"):
-            r = employeur.console("gestionnaires", commande, soi, jeton=jeton)
+            oui = ("--yes",) if commande == "remove" else ()
+            r = employeur.console("gestionnaires", commande, soi, *oui, jeton=jeton)
             assert "votre propre compte" in refuse(r, 4)
     assert employeur.vue(employeur.ap)["statut"] == "actif"
 
@@ -575,7 +579,8 @@ def test_nobody_suspends_or_removes_themselves(employeur):
 def test_the_principal_admin_cannot_be_suspended_or_removed(employeur):
     avant = empreinte(employeur.url)
     for commande in ("suspend", "remove"):
-        r = employeur.console("gestionnaires", commande, employeur.ap, jeton=employeur.op)
+        oui = ("--yes",) if commande == "remove" else ()
+        r = employeur.console("gestionnaires", commande, employeur.ap, *oui, jeton=employeur.op)
         assert "designate-admin" in refuse(r, 6)
     assert empreinte(employeur.url) == avant
     assert principaux_actifs(employeur.url, SIRET_EMPLOYEUR) == [employeur.ap]
@@ -889,7 +894,7 @@ def test_every_console_change_is_audited_with_actor_organisme_and_target(employe
     c.ok("gestionnaires", "update", g, "--unite", "Paie", jeton=employeur.jeton_ap)
     c.ok("gestionnaires", "suspend", g, jeton=employeur.jeton_ap)
     c.ok("gestionnaires", "reactivate", g, jeton=employeur.jeton_ap)
-    c.ok("gestionnaires", "remove", g, jeton=employeur.jeton_ap)
+    c.ok("gestionnaires", "remove", g, "--yes", jeton=employeur.jeton_ap)
 
     def un(action):
         e = dernier_evenement(employeur.url, action)
@@ -932,7 +937,8 @@ def test_status_changes_audit_only_the_fields_that_changed(employeur, gestionnai
         ("reactivate", "suspendu", "actif"),
         ("remove", "actif", "supprime"),
     ):
-        employeur.console.ok("gestionnaires", commande, g, jeton=employeur.jeton_ap)
+        oui = ("--yes",) if commande == "remove" else ()
+        employeur.console.ok("gestionnaires", commande, g, *oui, jeton=employeur.jeton_ap)
         e = evenements(employeur.url)[-1]
         assert e["cible"] == g
         assert e["details"] == {"avant": {"statut": avant}, "apres": {"statut": apres}}, commande
@@ -944,7 +950,7 @@ def test_no_secret_reaches_the_audit(employeur, gestionnaire, cgu_v2):
     ad = employeur.ajouter("Petit", "Inès", "ines.petit@lumiere.example", "--delegue")
     jeton_ad = c.premiere_connexion(ad, "ines.petit@lumiere.example", MOT_DE_PASSE_ADMIN)
     jules = employeur.ajouter("Roux", "Jules", "jules.roux@lumiere.example", jeton=jeton_ad)
-    c.ok("password", "renew", jules, jeton=jeton_ad)
+    c.ok("password", "renew", jules, "--yes", jeton=jeton_ad)
     c.ok("me", "update", "--telephone-fixe", "0140203040", jeton=jeton_g)
     c.ok("cgu", "publish", str(cgu_v2), "--version", "2.0", jeton=employeur.op)
 

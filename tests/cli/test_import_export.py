@@ -22,6 +22,7 @@ from tests.support.console import (
     Console,
     commande_construite_une_fois,
     courriels,
+    employeur_inscrit,
     empreinte,
     erreur_en_une_ligne,
     evenements,
@@ -99,10 +100,7 @@ def console(cli, url_base, monkeypatch):
 
 @pytest.fixture
 def employeur(console, operateur, url_base, tmp_path):
-    op = console.connecter(operateur, MOT_DE_PASSE_ADMIN)
-    console.creer_organisme(op, SIRET_EMPLOYEUR, "Transports Lumière SAS")
-    ap = console.designer(op, SIRET_EMPLOYEUR, "Bernard", "Chloé", ADRESSE_AP)
-    jeton_ap = console.premiere_connexion(ap, ADRESSE_AP, MOT_DE_PASSE_ADMIN)
+    op, ap, jeton_ap = employeur_inscrit(console, operateur)
     dossier = tmp_path / "fichiers"
     dossier.mkdir()
     return Employeur(console, url_base, op, ap, jeton_ap, dossier)
@@ -1088,7 +1086,7 @@ def test_removed_accounts_are_exported_only_when_asked_for(employeur, equipe):
     comptes = employeur.importes()
     retire = comptes[agent(1)["email"]]["identifiant"]
     suspendu = comptes[agent(2)["email"]]["identifiant"]
-    employeur.console.ok("gestionnaires", "remove", retire, jeton=employeur.jeton_ap)
+    employeur.console.ok("gestionnaires", "remove", retire, "--yes", jeton=employeur.jeton_ap)
     employeur.console.ok("gestionnaires", "suspend", suspendu, jeton=employeur.jeton_ap)
 
     def exporter(*options):
@@ -1109,7 +1107,7 @@ def test_removed_accounts_are_exported_only_when_asked_for(employeur, equipe):
 def test_a_gestionnaire_may_not_export_and_gets_no_data(employeur, gestionnaire):
     r = employeur.console("gestionnaires", "export", jeton=gestionnaire)
     assert r.exit_code == 4
-    assert "ne permet pas" in r.stderr
+    assert "Un gestionnaire n'exporte pas les comptes de son organisme" in r.stderr
     erreur_en_une_ligne(r)  # one line on stderr, and not even a header row on stdout
 
 

@@ -63,7 +63,7 @@ def _gestionnaire(cli) -> str:
 
 def test_renew_emails_a_temporary_password_that_forces_a_change(cli, operateur):
     identifiant = _gestionnaire(cli)
-    r = cli("password", "renew", identifiant)
+    r = cli("password", "renew", identifiant, "--yes")
     assert r.exit_code == 0, r.stderr
     assert "paul.durand@example.fr" in r.stdout
     dernier = courriels()[-1]
@@ -85,17 +85,17 @@ def test_renew_emails_a_temporary_password_that_forces_a_change(cli, operateur):
 
 
 def test_renew_of_ones_own_password_points_to_password_change(cli, operateur):
-    r = cli("password", "renew", operateur)
+    r = cli("password", "renew", operateur, "--yes")
     assert r.exit_code == 4
     assert "cpfadmin password change" in r.stderr
 
 
 def test_renew_of_an_unknown_account_exits_5(cli, operateur):
-    assert cli("password", "renew", "ZZZZZZZZ").exit_code == 5
+    assert cli("password", "renew", "ZZZZZZZZ", "--yes").exit_code == 5
 
 
 def test_renew_errors_are_json_with_o_json(cli, operateur):
-    r = cli("-o", "json", "password", "renew", operateur)
+    r = cli("-o", "json", "password", "renew", operateur, "--yes")
     assert json.loads(r.stderr)["erreur"]["code"] == 4
 
 
@@ -108,5 +108,5 @@ def test_policy_shows_the_callers_rules(cli, operateur):
 
 
 def test_password_commands_need_a_session(cli, initialise):
-    for args in (("password", "policy"), ("password", "renew", "ABCDEFGH")):
+    for args in (("password", "policy"), ("password", "renew", "ABCDEFGH", "--yes")):
         assert cli(*args).exit_code == 3

@@ -144,7 +144,7 @@ def test_a_session_that_ended_elsewhere_is_listed_as_no_longer_valid(cli, deux_c
     operateur, paul = deux_comptes
     # The operator renews Paul's password: every session of Paul's ends.
     assert cli("session", "switch", operateur).exit_code == 0
-    assert cli("password", "renew", paul).exit_code == 0
+    assert cli("password", "renew", paul, "--yes").exit_code == 0
     sessions = {s["identifiant"]: s for s in json_de(cli("-o", "json", "session", "list"))}
     assert sessions[paul]["valide"] is False and sessions[paul]["valable_jusqua"] is None
     r = cli("session", "switch", paul)

@@ -79,7 +79,8 @@ def scene(cli, initialise, operateur, url_base, monkeypatch) -> Scene:  # type: 
         g = c.ajouter(jeton_ap, "Durand", "Paul", ADRESSE_G)
         jeton_g = c.premiere_connexion(g, ADRESSE_G, MOT_DE_PASSE_GESTIONNAIRE)
         j = c.ajouter(jeton_ap, "Roux", "Jules", ADRESSE_J)
-        c.ok("password", "renew", j, jeton=jeton_ap)  # a second temporary password, also mailed
+        # a second temporary password, also mailed
+        c.ok("password", "renew", j, "--yes", jeton=jeton_ap)
         k = c.ajouter(jeton_ap, "Petit", "Inès", ADRESSE_K)
         c.premiere_connexion(k, ADRESSE_K, MOT_DE_PASSE_GESTIONNAIRE)
         s = c.ajouter(jeton_ap, "Roux", "Marc", ADRESSE_S)
@@ -308,7 +309,7 @@ def test_password_renew_output_holds_no_secret(scene: Scene) -> None:
     avant = set(tous_les_temporaires())
     sorties = []
     for sortie in ("table", "json", "csv"):
-        r = c.ok("-o", sortie, "password", "renew", scene.g, jeton=scene.jeton_ap)
+        r = c.ok("-o", sortie, "password", "renew", scene.g, "--yes", jeton=scene.jeton_ap)
         sorties.append(r.stdout + r.stderr)
     nouveaux = set(tous_les_temporaires()) - avant
     assert len(nouveaux) == 3  # one per renewal, each by e-mail
@@ -317,7 +318,9 @@ def test_password_renew_output_holds_no_secret(scene: Scene) -> None:
     for texte in sorties:
         sans_secret(texte, secrets, "password renew")
     # What it does show: where the password went, never the password.
-    vue = json.loads(c.ok("-o", "json", "password", "renew", scene.g, jeton=scene.jeton_ap).stdout)
+    vue = json.loads(
+        c.ok("-o", "json", "password", "renew", scene.g, "--yes", jeton=scene.jeton_ap).stdout
+    )
     assert vue["email"] == ADRESSE_G
     assert not {k for k in vue if "mot_de_passe" in k or "secret" in k or k == "temporaire"}
     dernier = mot_de_passe_temporaire(ADRESSE_G)

@@ -301,13 +301,14 @@ for id_, (commande, identifiant) in {
     "echappement": ("suspend", f"{ESC}[2J{ESC}[H"),
     "rtl": ("remove", f"{RLO}ABCD2345"),
 }.items():
-    options = ("--nom", "Durand") if commande == "update" else ()
+    options = {"update": ("--nom", "Durand"), "remove": ("--yes",)}.get(commande, ())
     cas(f"identifiant-{id_}", "gestionnaires", commande, identifiant, *options,
         code=INTROUVABLE, attendu="Aucun compte")  # fmt: skip
-cas("identifiant-renew-sql", "password", "renew", "' OR 1=1 --", code=INTROUVABLE,
+cas("identifiant-renew-sql", "password", "renew", "' OR 1=1 --", "--yes", code=INTROUVABLE,
     attendu="Aucun compte")  # fmt: skip
-cas("identifiant-renew-soi", "password", "renew", "{OP}", code=INTERDIT, attendu="propre compte")
-cas("identifiant-renew-soi-minuscules", "password", "renew", "{ap}", code=INTERDIT,
+cas("identifiant-renew-soi", "password", "renew", "{OP}", "--yes", code=INTERDIT,
+    attendu="propre compte")  # fmt: skip
+cas("identifiant-renew-soi-minuscules", "password", "renew", "{ap}", "--yes", code=INTERDIT,
     attendu="propre compte", acteur="ap")  # fmt: skip
 cas("identifiant-suspend-soi", "gestionnaires", "suspend", "{OP}", code=INTERDIT,
     attendu="propre compte")  # fmt: skip
@@ -318,8 +319,8 @@ cas("identifiant-suspend-principal", "gestionnaires", "suspend", "{AP}", code=CO
     attendu="administrateur principal")  # fmt: skip
 cas("identifiant-update-suspendu", "gestionnaires", "update", "{S}", "--nom", "Petit",
     code=CONFLIT, attendu="réactivez")  # fmt: skip
-cas("identifiant-renew-suspendu", "password", "renew", "{S}", code=CONFLIT, attendu="réactivez",
-    acteur="ap")  # fmt: skip
+cas("identifiant-renew-suspendu", "password", "renew", "{S}", "--yes", code=CONFLIT,
+    attendu="réactivez", acteur="ap")  # fmt: skip
 cas("identifiant-designate-sql", "organismes", "designate-admin", SE, "--identifiant",
     "' OR 1=1 --", code=INTROUVABLE, attendu="Aucun compte")  # fmt: skip
 cas("identifiant-designate-et-donnees", "organismes", "designate-admin", SE, "--identifiant",

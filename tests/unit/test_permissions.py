@@ -26,7 +26,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cpfadmin.domain.errors import AccesRefuse
-from cpfadmin.domain.permissions import Action, Habilitation, autorise, verifier
+from cpfadmin.domain.permissions import (
+    REFUS_GESTIONNAIRE,
+    Action,
+    Habilitation,
+    Qualite,
+    autorise,
+    qualites,
+    verifier,
+)
 from cpfadmin.domain.roles import Role, TypeOrganisme
 
 AP, AD, G = Role.ADMINISTRATEUR_PRINCIPAL, Role.ADMINISTRATEUR_DELEGUE, Role.GESTIONNAIRE
@@ -325,7 +333,14 @@ def test_autorise_and_verifier_agree_with_the_hand_written_table(cas):
     else:
         with pytest.raises(AccesRefuse) as erreur:
             verifier(action, hab, cible, role_cible=role, compte_cible_id=99)
-        assert erreur.value.message.startswith("Votre compte ne permet pas de ")
+        # A gestionnaire in his own organisme is told what his rôle does not do, and whom to
+        # ask (REFUS_GESTIONNAIRE); anyone else what his account may not do.
+        debut = (
+            "Un gestionnaire "
+            if qualites(hab, cible) == {Qualite.G}
+            else "Votre compte ne permet pas de "
+        )
+        assert erreur.value.message.startswith(debut)
 
 
 # --- key rules of SPEC §2, spelled out -------------------------------------------------------
@@ -437,6 +452,26 @@ def test_a_refusal_names_the_action_and_the_target_role_in_french():
         "Votre compte ne permet pas de renouveler le mot de passe de ce compte (gestionnaire)."
     )
     assert erreur.value.suggestion is None
+
+
+def test_every_action_has_a_sentence_for_a_gestionnaire():
+    assert {action for action, _ in REFUS_GESTIONNAIRE} == set(Action)
+    for phrase in REFUS_GESTIONNAIRE.values():
+        assert phrase.startswith("Un gestionnaire ") and phrase.endswith("."), phrase
+        assert " : " in phrase, phrase  # what he may not do : whom to ask
+
+
+def test_a_gestionnaire_is_told_what_he_may_not_consult_and_whom_to_ask():
+    hab = habilitation(PAR_NOM["G-O"])
+    with pytest.raises(AccesRefuse) as erreur:
+        verifier(Action.COMPTES_CONSULTER, hab, ID_O, objet="unites")
+    assert erreur.value.message == (
+        "Un gestionnaire ne consulte pas les unités de son organisme : demandez à votre "
+        "administrateur."
+    )
+    with pytest.raises(AccesRefuse) as erreur:
+        verifier(Action.COMPTES_CONSULTER, hab, ID_O)
+    assert "les comptes de son organisme" in erreur.value.message
 
 
 def test_a_refusal_without_target_names_the_action():
