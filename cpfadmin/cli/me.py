@@ -48,12 +48,12 @@ def me(ctx_typer: typer.Context) -> None:
     donnees = ctx.executer(lambda uow: profil(uow, acteur), lecture=True)
     _, donnees["stockage_jeton"] = ctx.jeton()
     donnees["profil"] = ctx.profil.nom
-    # Both limits of the session, named as « login » names them.
-    donnees["session_expire_le"] = acteur.session_fin_le or donnees["session_expire_le"]
-    donnees["session_inactivite_minutes"] = ctx.profil.politiques.session_idle_minutes
     donnees["autres_sessions"] = [
         s.identifiant for s in ctx.coffre().sessions() if s.identifiant != acteur.identifiant
     ]
+    # Both limits of the session, named as « login » names them.
+    donnees["session_expire_le"] = acteur.session_fin_le or donnees["session_expire_le"]
+    donnees["session_inactivite_minutes"] = ctx.profil.politiques.session_idle_minutes
     if ctx.sortie != "table":
         ctx.afficher(donnees, colonnes=[*COLONNES, ("menu", "Menu")])
         return

@@ -107,7 +107,7 @@ def exiger_confirmation(
 ) -> None:
     """Before an act that cannot be taken back (a removal, a password renewed and e-mailed):
     ``--yes`` goes ahead; a person at a terminal is asked ``question()`` (no by default; no
-    ends the command with ``abandon``, exit 1, nothing changed); without a terminal or with
+    ends the command with ``abandon``, exit 130 like an interruption, nothing changed); without a terminal or with
     --no-input, a usage error (exit 2) naming --yes. ``action`` completes « pour … »."""
     if oui:
         return
@@ -119,4 +119,4 @@ def exiger_confirmation(
         )
     if not confirmer(question()):
         ctx.info(abandon)
-        raise typer.Exit(1)
+        raise typer.Exit(130)  # the person stopped it: « interrompu », not an error

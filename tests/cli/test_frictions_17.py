@@ -102,7 +102,7 @@ def test_remove_at_a_terminal_answered_no_changes_nothing(console, monde):
     terminal = Terminal(["gestionnaires", "remove", lea], env={"CPFADMIN_TOKEN": jeton_ap})
     terminal.attendre(QUESTION_SUPPRESSION.format(lea))
     terminal.taper("n\n")
-    assert terminal.fin() == 1, terminal.lu
+    assert terminal.fin() == 130, terminal.lu
     assert f"Abandon : le compte {lea} n'est pas supprimé." in terminal.lu
     assert empreinte(console.url) == avant
     assert _statut(console, jeton_ap, lea) == "actif"
@@ -125,7 +125,7 @@ def test_renew_at_a_terminal_answered_no_changes_nothing(console, monde):
     terminal = Terminal(["password", "renew", lea], env={"CPFADMIN_TOKEN": jeton_ap})
     terminal.attendre(QUESTION_RENOUVELLEMENT.format(lea))
     terminal.taper("n\n")
-    assert terminal.fin() == 1, terminal.lu
+    assert terminal.fin() == 130, terminal.lu
     assert "n'est pas renouvelé" in terminal.lu
     assert empreinte(console.url) == avant
     assert len(courriels()) == envoyes
