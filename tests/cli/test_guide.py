@@ -39,7 +39,8 @@ Clauses (ADRESSE is the e-mail address an account was created with, its name her
     ``TEXTE`` is a fresh database on the server of ``CPFADMIN_TEST_POSTGRES_URL``; the block
     runs in a test of its own, skipped without that server (and failed in CI, which has one).
 ``code N : DÉBUT``
-    the command starting with ``DÉBUT`` (as printed) exits with ``N``: a refusal the guide shows.
+    the command starting with ``DÉBUT`` (as printed) exits with ``N``: a refusal the guide shows
+    (in a ``bash`` block or a ``console`` transcript).
 ``sur une copie``
     the block is one of two ways of doing the same thing: it runs on a copy of the current state
     (store, keyring, working directory) and the story goes on, without it, with the next block.
@@ -702,7 +703,8 @@ def jouer_console(h: Histoire, bloc: Bloc) -> None:
         )
         sortie = ANSI.sub("", r.stdout).replace("\r", "")
         assert "Traceback" not in sortie, (bloc.ou, r)
-        assert r.code == 0, (bloc.ou, r)
+        attendu = next((n for debut, n in d.codes.items() if commande.startswith(debut)), 0)
+        assert r.code == attendu, (bloc.ou, r)
         for secret in [*secrets, *nouveaux.values()]:
             assert secret not in sortie, (bloc.ou, "secret affiché", r)
         reelles = [normaliser(x) for x in sortie.splitlines()]
