@@ -875,6 +875,8 @@ def test_a_toml_block_of_the_guide_is_a_profile_the_loader_reads_as_shown(
             elif cle == "policy":
                 for k, v in valeur.items():
                     assert getattr(profil.politiques, k) == v, (bloc.ou, k)
+            elif cle == "connect_timeout_seconds":
+                assert profil.connect_timeout_seconds == valeur, bloc.ou
             else:
                 assert cle == "database_url", (bloc.ou, cle)
                 assert profil.url_base == valeur and profil.url_explicite, bloc.ou
