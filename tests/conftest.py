@@ -288,3 +288,13 @@ def operateur(cli, initialise):  # type: ignore[no-untyped-def]
         return identifiant
 
     return gabarits.monde("operateur", construire)
+
+
+@pytest.fixture
+def console(cli, url_base, monkeypatch):  # type: ignore[no-untyped-def]
+    """The in-process CLI acting as any account by its session token
+    (``tests.support.console.Console``), its command built once for the test."""
+    from tests.support.console import Console, commande_construite_une_fois
+
+    commande_construite_une_fois(monkeypatch)
+    return Console(cli, url_base)

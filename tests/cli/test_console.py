@@ -17,7 +17,6 @@ from tests.support.console import (
     SIRET_EMPLOYEUR,
     SIRET_INCONNU,
     Console,
-    commande_construite_une_fois,
     comptes,
     dernier_evenement,
     employeur_inscrit,
@@ -48,12 +47,6 @@ class Employeur:
 
     def vue(self, identifiant):
         return self.console.json("gestionnaires", "show", identifiant, jeton=self.op)
-
-
-@pytest.fixture
-def console(cli, url_base, monkeypatch):
-    commande_construite_une_fois(monkeypatch)
-    return Console(cli, url_base)
 
 
 @pytest.fixture

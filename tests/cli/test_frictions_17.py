@@ -12,8 +12,6 @@ import pytest
 
 from tests.support.console import (
     MOT_DE_PASSE_ADMIN,
-    Console,
-    commande_construite_une_fois,
     courriels,
     employeur_inscrit,
     empreinte,
@@ -21,12 +19,6 @@ from tests.support.console import (
 from tests.support.terminal import Terminal
 
 SIRET_VIDE = "44306184100013"  # an organisme registered without any account
-
-
-@pytest.fixture
-def console(cli, url_base, monkeypatch):
-    commande_construite_une_fois(monkeypatch)
-    return Console(cli, url_base)
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from tests.support.console import (
     SIRET_AUTRE,
     SIRET_EMPLOYEUR,
     Console,
-    commande_construite_une_fois,
     courriels,
     employeur_inscrit,
     empreinte,
@@ -90,12 +89,6 @@ class Employeur:
 
     def fichier(self, nom: str) -> Path:
         return self.dossier / nom
-
-
-@pytest.fixture
-def console(cli, url_base, monkeypatch):
-    commande_construite_une_fois(monkeypatch)
-    return Console(cli, url_base)
 
 
 @pytest.fixture

@@ -5,12 +5,10 @@ own; the summary names the organisme; the delivery of the e-mails reports its pr
 import pytest
 
 from tests.support.console import (
-    MOT_DE_PASSE_ADMIN,
     SIRET_EMPLOYEUR,
-    Console,
-    commande_construite_une_fois,
     comptes,
     courriels,
+    employeur_inscrit,
     erreur_en_une_ligne,
 )
 
@@ -22,19 +20,9 @@ CSV = (
 
 
 @pytest.fixture
-def console(cli, url_base, monkeypatch):
-    commande_construite_une_fois(monkeypatch)
-    return Console(cli, url_base)
-
-
-@pytest.fixture
 def monde(console, operateur):
     """The operator's token, Chloé Bernard (principal admin of the employer) and her token."""
-    op = console.connecter(operateur, MOT_DE_PASSE_ADMIN)
-    console.creer_organisme(op, SIRET_EMPLOYEUR, "Transports Lumière SAS")
-    adresse = "chloe.bernard@lumiere.example"
-    ap = console.designer(op, SIRET_EMPLOYEUR, "Bernard", "Chloé", adresse)
-    return op, ap, console.premiere_connexion(ap, adresse, MOT_DE_PASSE_ADMIN)
+    return employeur_inscrit(console, operateur)
 
 
 @pytest.fixture

@@ -3,26 +3,13 @@
 import pytest
 
 from tests.support.console import (
-    MOT_DE_PASSE_ADMIN,
-    SIRET_EMPLOYEUR,
-    Console,
-    commande_construite_une_fois,
+    employeur_inscrit,
 )
 
 
 @pytest.fixture
-def console(cli, url_base, monkeypatch):
-    commande_construite_une_fois(monkeypatch)
-    return Console(cli, url_base)
-
-
-@pytest.fixture
 def jeton_ap(console, operateur):
-    op = console.connecter(operateur, MOT_DE_PASSE_ADMIN)
-    console.creer_organisme(op, SIRET_EMPLOYEUR, "Transports Lumière SAS")
-    adresse = "chloe.bernard@lumiere.example"
-    ap = console.designer(op, SIRET_EMPLOYEUR, "Bernard", "Chloé", adresse)
-    return console.premiere_connexion(ap, adresse, MOT_DE_PASSE_ADMIN)
+    return employeur_inscrit(console, operateur)[2]
 
 
 AJOUT = ("gestionnaires", "add", "--nom", "Petit", "--prenom", "Léa",

@@ -10,8 +10,6 @@ from tests.support.console import (
     MOT_DE_PASSE_GESTIONNAIRE,
     SIRET_EMPLOYEUR,
     SIRET_REGION,
-    Console,
-    commande_construite_une_fois,
     comptes,
     erreur_en_une_ligne,
     mot_de_passe_temporaire,
@@ -31,12 +29,6 @@ CLES_DU_CONTRAT = {
     "role",
     "statut",
 }
-
-
-@pytest.fixture
-def console(cli, url_base, monkeypatch):
-    commande_construite_une_fois(monkeypatch)
-    return Console(cli, url_base)
 
 
 @pytest.fixture

@@ -12,8 +12,6 @@ from cpfadmin.domain.suggestions import proches, vouliez_vous_dire
 from tests.support.console import (
     MOT_DE_PASSE_ADMIN,
     SIRET_EMPLOYEUR,
-    Console,
-    commande_construite_une_fois,
     erreur_en_une_ligne,
 )
 
@@ -59,12 +57,6 @@ def test_every_action_the_services_record_is_a_known_audit_action():
 
 
 # --- through the CLI -----------------------------------------------------------------------------
-@pytest.fixture
-def console(cli, url_base, monkeypatch):
-    commande_construite_une_fois(monkeypatch)
-    return Console(cli, url_base)
-
-
 @pytest.fixture
 def op(console, operateur):
     jeton = console.connecter(operateur, MOT_DE_PASSE_ADMIN)
