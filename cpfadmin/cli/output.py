@@ -242,10 +242,10 @@ def _tableau(
     lines). Times are written without their zone, named once in the column header."""
     cles = [cle for cle, _ in colonnes]
     cellules = [[_cellule(cle, ligne.get(cle), zone=False) for cle in cles] for ligne in lignes]
+    horaires = [any(isinstance(ligne.get(cle), datetime) for ligne in lignes) for cle in cles]
     entetes = [
-        entete
-        + (f" ({ZONE})" if any(isinstance(ligne.get(cle), datetime) for ligne in lignes) else "")
-        for cle, entete in colonnes
+        entete + (f" ({ZONE})" if horaire else "")
+        for (_, entete), horaire in zip(colonnes, horaires, strict=True)
     ]
     naturelles = [
         max([_largeur_texte(entetes[i]), *(_largeur_texte(r[i]) for r in cellules)])
@@ -271,7 +271,17 @@ def _tableau(
             ]
             largeurs = _largeurs(mots, souples, disponible)
             if sum(largeurs) > disponible:
-                largeurs = _largeurs(mots, fixes, disponible)
+                # Still too wide: the other columns give way too, but never a time (a date
+                # without its hour says nothing) and never an identifiant; the details, already
+                # narrowed, stay so.
+                gardees = [f or h for f, h in zip(fixes, horaires, strict=True)]
+                gardees[dernier] = True
+                titre_details = max(_largeur_texte(m) for m in entetes[dernier].split())
+                depart = [
+                    *mots[:dernier],
+                    min(mots[dernier], max(largeurs[dernier], titre_details)),
+                ]
+                largeurs = _largeurs(depart, gardees, disponible)
     else:
         largeurs = _largeurs(naturelles, fixes, disponible)
 

@@ -110,6 +110,18 @@ def test_audit_list_keeps_one_line_per_event_at_80_columns(cli, operateur):
         assert evenement["action"] in ligne
 
 
+@pytest.mark.parametrize("largeur", [60, 80])
+def test_audit_list_at_a_narrow_terminal_keeps_every_time_and_identifiant_whole(
+    cli, operateur, largeur
+):
+    _ajouter(cli, "Durand", "une.adresse.assez.longue@exemple-de-domaine.fr")
+    table = cli("audit", "list", env={"COLUMNS": str(largeur)}).stdout
+    assert "Détails" in table.splitlines()[0], table  # the header word is never cut
+    for ligne in _corps(table):
+        assert re.match(r"\d+\s+\d\d/\d\d/\d{4} \d\d:\d\d\s", ligne), table
+        assert operateur in ligne or "initialisation" in ligne, table
+
+
 def test_times_in_tables_are_paris_times_and_json_has_offsets(cli, operateur):
     fiche = cli("gestionnaires", "show", operateur).stdout
     assert re.search(r"Dernière connexion\s+\d\d/\d\d/\d{4} à \d\d:\d\d \(heure de Paris\)", fiche)
