@@ -193,13 +193,53 @@ def traduire(message: str) -> str:
 
 
 # --- the completion installer --------------------------------------------------------------------
+COQUILLES = ("bash", "zsh", "fish", "powershell", "pwsh")
+_coquille_nommee: list[str] = []
+
+
+def retenir_coquille(args: list[str]) -> list[str]:
+    """``cpfadmin --install-completion bash``: the shell named after the flag is kept aside
+    (Typer's flag takes no value) and the rest of the line is returned."""
+    _coquille_nommee.clear()
+    if "--install-completion" in args:
+        i = args.index("--install-completion")
+        if i + 1 < len(args) and args[i + 1].lower() in COQUILLES:
+            _coquille_nommee.append(args[i + 1].lower())
+            return args[: i + 1] + args[i + 2 :]
+    return args
+
+
+def _coquille_courante() -> str | None:
+    """The shell named on the line, else the one running cpfadmin (shellingham), else the
+    login shell ($SHELL): a script run by ``sh -c`` from bash still installs for bash."""
+    if _coquille_nommee:
+        return _coquille_nommee[0]
+    from typer._completion_shared import _get_shell_name
+
+    detectee = _get_shell_name()
+    if detectee in COQUILLES:
+        return detectee
+    import os
+
+    connexion = os.path.basename(os.environ.get("SHELL", "")).lower()
+    return connexion if connexion in COQUILLES else None
+
+
 def installer_completion(ctx: Any, _parametre: Any, valeur: Any) -> Any:
-    """``--install-completion``, saying in French what it did."""
+    """``--install-completion [SHELL]``, saying in French what it did."""
     if not valeur or ctx.resilient_parsing:
         return valeur
+    coquille = _coquille_courante()
+    if coquille is None:
+        sys.stderr.write(
+            "Erreur : shell non reconnu ; la complétion existe pour "
+            + ", ".join(COQUILLES)
+            + ".\nNommez-le : cpfadmin --install-completion bash\n"
+        )
+        sys.exit(2)
     from typer._completion_shared import install
 
-    shell, chemin = install(shell=valeur) if isinstance(valeur, str) else install()
+    shell, chemin = install(shell=coquille)
     sys.stdout.write(
         f"Complétion {shell} installée dans {chemin}.\n"
         "Elle prendra effet dans un nouveau terminal.\n"

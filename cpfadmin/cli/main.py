@@ -82,7 +82,8 @@ def _pre_analyse(args: list[str]) -> None:
 
 AIDES_FRANCAISES = {
     "help": "Afficher cette aide et quitter.",
-    "install_completion": "Installer la complétion pour le shell courant.",
+    "install_completion": "Installer la complétion pour le shell courant, ou celui nommé "
+    "après l'option (bash, zsh, fish, powershell).",
     "show_completion": "Afficher le script de complétion du shell courant.",
 }
 
@@ -258,6 +259,7 @@ class GroupeCpf(TyperGroup):
         from typer._click.exceptions import ClickException
 
         args = globales_devant(self, list(sys.argv[1:] if args is None else args))
+        args = francais.retenir_coquille(args)
         _pre_analyse(args)
         self._traduire(args)
         try:

@@ -46,7 +46,9 @@ def lire_compte(
 
         logging.getLogger("psycopg").addHandler(logging.NullHandler())
         conninfo = "postgresql://" + url.split("://", 1)[1]
-        with psycopg.connect(conninfo, connect_timeout=max(2, round(delai)), autocommit=True) as connexion:
+        with psycopg.connect(
+            conninfo, connect_timeout=max(2, round(delai)), autocommit=True
+        ) as connexion:
             ligne = connexion.execute(REQUETE.format(p="%s"), (identifiant,)).fetchone()
     else:
         raise ValueError("base non prise en charge pour une lecture anticipée")

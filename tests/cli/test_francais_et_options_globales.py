@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,13 @@ import typer
 
 from cpfadmin.cli.main import app, globales_devant
 from tests.conftest import MOT_DE_PASSE_ADMIN
-from tests.support.processus import cpfadmin, initialiser, premiere_connexion
+from tests.support.processus import (
+    commande,
+    cpfadmin,
+    environnement,
+    initialiser,
+    premiere_connexion,
+)
 
 # What Typer, Click and Pydantic say in English when left alone.
 ANGLAIS = re.compile(
@@ -110,18 +118,46 @@ def test_help_shows_french_types_and_ranges_and_no_type_for_flags(cli) -> None:
     aide = cli("outbox", "list", "--help").stdout
     assert "<entier> [de 1 à 1000000]" in aide
     assert re.search(r"--help\s+-h\s+Afficher", aide), aide  # a flag shows no <bool>
-    assert "Utilisation : cpfadmin gestionnaires show [OPTIONS] IDENTIFIANT" in cli(
-        "gestionnaires", "show", "--help"
-    ).stdout
+    assert (
+        "Utilisation : cpfadmin gestionnaires show [OPTIONS] IDENTIFIANT"
+        in cli("gestionnaires", "show", "--help").stdout
+    )
 
 
-def test_the_completion_installer_speaks_french(isolation: Path) -> None:
-    r = cpfadmin("--install-completion", "bash")
-    assert r.code == 0, r
+def _sous_sh(*args: str, env: dict[str, str | None]) -> subprocess.CompletedProcess[str]:
+    """``cpfadmin ARGS`` started by ``sh -c``, as a CI job or a script runs it: the shell the
+    process detects is ``sh``, which has no completion."""
+    ligne = " ".join(shlex.quote(a) for a in commande(*args)) + "; exit $?"
+    return subprocess.run(
+        ["sh", "-c", ligne], capture_output=True, text=True, env=environnement(env), check=False
+    )
+
+
+def test_the_completion_installer_speaks_french_for_the_shell_named(isolation: Path) -> None:
+    r = _sous_sh("--install-completion", "bash", env={"SHELL": "/bin/sh"})
+    assert r.returncode == 0, r
     assert "Complétion bash installée dans" in r.stdout
     assert "nouveau terminal" in r.stdout
     _sans_anglais(r.stdout + r.stderr, "--install-completion")
     assert (Path.home() / ".bashrc").read_text().count("cpfadmin") >= 1
+
+
+def test_the_completion_installer_falls_back_on_the_login_shell(isolation: Path) -> None:
+    r = _sous_sh("--install-completion", env={"SHELL": "/usr/bin/fish"})
+    assert r.returncode == 0, r
+    assert "Complétion fish installée dans" in r.stdout
+    assert (Path.home() / ".config/fish/completions/cpfadmin.fish").exists()
+
+
+def test_the_completion_installer_names_the_shells_it_knows(isolation: Path) -> None:
+    r = _sous_sh("--install-completion", env={"SHELL": None})
+    assert r.returncode == 2, r
+    assert r.stderr.splitlines() == [
+        "Erreur : shell non reconnu ; la complétion existe pour bash, zsh, fish, powershell, pwsh.",
+        "Nommez-le : cpfadmin --install-completion bash",
+    ]
+    assert r.stdout == ""
+    assert not (Path.home() / ".bashrc").exists()
 
 
 # --- global options anywhere on the line --------------------------------------------------------

@@ -38,9 +38,7 @@ def test_quickstart_walks_the_story_on_a_fresh_clone_and_says_how_to_use_cpfadmi
     if shutil.which("git") is None:
         pytest.skip("git absent")
     clone = _clone(tmp_path / "clone")
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("CPFADMIN_", "PYTHON_KEYRING"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CPFADMIN_", "PYTHON_KEYRING"))}
     env["PIP_CACHE_DIR"] = CACHE_PIP
     env.pop("PYTHONPATH", None)
     fini = subprocess.run(
@@ -50,7 +48,11 @@ def test_quickstart_walks_the_story_on_a_fresh_clone_and_says_how_to_use_cpfadmi
     assert fini.returncode == 0, fini.stdout[-3000:] + fini.stderr[-3000:]
     sortie = fini.stdout
     assert "Traceback" not in sortie + fini.stderr
-    for etape in ("1. Initialisation", "8. Première connexion de l'administratrice", "14. Déconnexion"):
+    for etape in (
+        "1. Initialisation",
+        "8. Première connexion de l'administratrice",
+        "14. Déconnexion",
+    ):
         assert etape in sortie, sortie
     dernieres = sortie.strip().splitlines()[-3:]
     assert dernieres[0].startswith("Quick-start terminé.")

@@ -53,6 +53,7 @@ from tests.support.terminal import Terminal
 def code_de_fin(terminal: Terminal) -> int:
     return terminal.fin(delai=120)
 
+
 AGENTS = 4000  # two write batches
 DELAI_CONNEXION = 2  # connect_timeout_seconds injected: libpq's minimum
 JETON_FACTICE = "cpf_" + "x" * 43
@@ -268,9 +269,7 @@ def test_postgres_server_that_never_answers_every_command_gives_up_with_exit_8(
 ) -> None:
     """The configured connection timeout ends the wait: init, login, ``me`` and a listing, at
     once, each say the timeout expired."""
-    _tous_indisponibles(
-        serveur_muet, tmp_path, premieres=4, raison="délai de connexion dépassé"
-    )
+    _tous_indisponibles(serveur_muet, tmp_path, premieres=4, raison="délai de connexion dépassé")
 
 
 def test_at_a_terminal_a_silent_server_is_announced_while_the_command_waits(

@@ -142,7 +142,10 @@ class Gabarits:
         sqlite = _fichier_sqlite(url)
         if sqlite is not None:
             assert capture.base_sqlite is not None, "monde construit sur un autre stockage"
-            for reste in (sqlite.with_name(f"{sqlite.name}-wal"), sqlite.with_name(f"{sqlite.name}-shm")):
+            for reste in (
+                sqlite.with_name(f"{sqlite.name}-wal"),
+                sqlite.with_name(f"{sqlite.name}-shm"),
+            ):
                 reste.unlink(missing_ok=True)
             sqlite.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(capture.base_sqlite, sqlite)

@@ -24,6 +24,10 @@ def texte_visible(brut: str) -> str:
     return ECHAPPEMENTS.sub("", brut)
 
 
+def _ctrl_c_par_defaut() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @dataclass
 class Terminal:
     """``cpfadmin ARGS`` running with stdin, stdout and stderr on one pseudo terminal of
@@ -51,6 +55,10 @@ class Terminal:
             env=env,
             start_new_session=True,
             close_fds=True,
+            # A shell gives its foreground job the default Ctrl-C; a test run started in the
+            # background (``cmd &`` in a script, as CI may be) would otherwise hand down an
+            # ignored SIGINT, and Python would never raise KeyboardInterrupt.
+            preexec_fn=_ctrl_c_par_defaut,
         )
         os.close(esclave)
         self.maitre = maitre
