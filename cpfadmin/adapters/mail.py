@@ -15,8 +15,11 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from cpfadmin.domain.errors import raison_systeme
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 class ErreurTransport(Exception):
@@ -55,7 +58,8 @@ def construire(envoi: Envoi, *, huit_bits: bool = True) -> EmailMessage:
 
 
 def nom_de_fichier(destinataire: str, quand: datetime) -> str:
-    """``20261202-104312-paul.durand@mairie.fr``: sorts by time, names the recipient, safe on
+    """``20261202-104312-paul.durand@mairie.fr``: sorts by time (Paris time, as in the
+    message's own text, whatever the machine's zone), names the recipient, safe on
     any file system (no separator, control or reserved character, bounded length)."""
     sur = "".join(
         c if (c.isalnum() or c in "@.+-_") and c.isprintable() else "_" for c in destinataire
@@ -80,7 +84,7 @@ class TransportFichier:
     def envoyer(self, envoi: Envoi) -> None:
         try:
             self.dossier.mkdir(parents=True, exist_ok=True, mode=0o700)
-            base = nom_de_fichier(envoi.destinataire, datetime.now())
+            base = nom_de_fichier(envoi.destinataire, datetime.now(PARIS))
             temporaire = self.dossier / f".{base}-{secrets.token_hex(4)}.tmp"
             # The message carries a secret: readable by its owner only.
             descripteur = os.open(temporaire, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

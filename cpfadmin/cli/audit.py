@@ -7,6 +7,7 @@ import typer
 
 from cpfadmin.cli import completion
 from cpfadmin.cli.context import contexte
+from cpfadmin.cli.libelles import colonnes
 from cpfadmin.domain.audit import ACTIONS
 
 app = typer.Typer(
@@ -75,25 +76,10 @@ def lister(
     )
     ctx.afficher(
         evenements,
-        colonnes=[
-            ("seq", "N°"),
-            ("horodatage", "Date"),
-            ("action", "Action"),
-            ("acteur", "Acteur"),
-            ("organisme", "Organisme"),
-            ("cible", "Cible"),
-            ("details", "Détails"),
-        ]
+        colonnes=colonnes("seq", "horodatage", "action", "acteur", "organisme", "cible", "details")
         if ctx.sortie != "table"
         # A terminal is narrow: the organisme is in JSON and CSV, and in the filters.
-        else [
-            ("seq", "N°"),
-            ("horodatage", "Date"),
-            ("action", "Action"),
-            ("acteur", "Acteur"),
-            ("cible", "Cible"),
-            ("details", "Détails"),
-        ],
+        else colonnes("seq", "horodatage", "action", "acteur", "cible", "details"),
         # One line per event at any width: long details end in « … » (in full with -o json).
         une_ligne=True,
         vide="Aucun événement ne correspond à ces filtres."
@@ -123,5 +109,5 @@ def verify() -> None:
         )
     ctx.afficher(
         {"valide": True, "evenements_verifies": resultat.evenements_verifies},
-        colonnes=[("valide", "Chaîne intègre"), ("evenements_verifies", "Événements vérifiés")],
+        colonnes=colonnes("valide", "evenements_verifies"),
     )

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from cpfadmin.cli.context import contexte
+from cpfadmin.cli.libelles import colonnes
 
 app = typer.Typer(
     help="Conditions générales d'utilisation (opérateurs).\n\n"
@@ -46,5 +47,5 @@ def publier(
             f"Lecture impossible de {fichier} : {raison_systeme(e)}", champ="fichier"
         ) from None
     vue = ctx.executer(lambda uow: cgu.publier(uow, acteur, texte, version))
-    ctx.afficher(vue, colonnes=[("version", "Version"), ("publiee_le", "Publiée le")])
+    ctx.afficher(vue, colonnes=colonnes("version", "publiee_le"))
     ctx.info("Chaque compte devra accepter cette version à sa prochaine connexion.")

@@ -214,9 +214,24 @@ class Contexte:
             from cpfadmin.services import auth
 
             jeton, _ = self.jeton()
+            if jeton is None:
+                self._aucune_session_active()
             politiques = self.profil.politiques
             self._acteur = self.executer(lambda uow: auth.authentifier(uow, jeton, politiques))
         return self._acteur
+
+    def _aucune_session_active(self) -> None:
+        """No active session but others kept on the profile (the active one logged out): say
+        which, and how to choose one, like ``gh auth switch``."""
+        from cpfadmin.domain.errors import NonConnecte
+
+        autres = [s.identifiant for s in self.coffre().sessions()]
+        if autres:
+            raise NonConnecte(
+                f"Aucune session active sur le profil {self.profil.nom} ; sessions conservées : "
+                f"{', '.join(autres)}.",
+                suggestion=f"cpfadmin session switch {autres[0]} (ou cpfadmin login)",
+            )
 
 
 _courant = Contexte()

@@ -3,6 +3,7 @@
 import typer
 
 from cpfadmin.cli.context import contexte
+from cpfadmin.cli.libelles import colonnes
 
 app = typer.Typer(
     help="Migrations du schéma de la base.\n\nExemple : cpfadmin db status",
@@ -25,11 +26,7 @@ def upgrade() -> None:
     apres = ctx._proteger(lambda: etat(moteur))
     ctx.afficher(
         {"revision_precedente": avant.courante, "revision": apres.courante, "a_jour": apres.a_jour},
-        colonnes=[
-            ("revision_precedente", "Révision précédente"),
-            ("revision", "Révision"),
-            ("a_jour", "À jour"),
-        ],
+        colonnes=colonnes("revision_precedente", "revision", "a_jour"),
     )
 
 
@@ -52,12 +49,7 @@ def status() -> None:
             "revision_attendue": e.attendue,
             "a_jour": e.a_jour,
         },
-        colonnes=[
-            ("base", "Base"),
-            ("revision_courante", "Révision courante"),
-            ("revision_attendue", "Révision attendue"),
-            ("a_jour", "À jour"),
-        ],
+        colonnes=colonnes("base", "revision_courante", "revision_attendue", "a_jour"),
     )
     if not e.a_jour:
         ctx.info("Le schéma n'est pas à jour : lancez « cpfadmin db upgrade ».")

@@ -12,6 +12,8 @@ from cpfadmin.cli.libelles import colonnes, colonnes_restantes
 from cpfadmin.cli.options import (
     COLONNES_COMPTE,
     COLONNES_LISTE,
+    OBLIGATOIRE,
+    UN_TELEPHONE,
     FiltreUnite,
     Identifiant,
     Organisme,
@@ -31,22 +33,17 @@ Email = Annotated[
 ]
 Fixe = Annotated[str | None, typer.Option(help="Téléphone fixe (français).")]
 Mobile = Annotated[str | None, typer.Option(help="Téléphone mobile (français).")]
-# For add: what must be given. Nom, prénom and e-mail are asked at a terminal when missing, so
-# they cannot be Click-required (``required=True``): the mark is in their help; and one phone
-# at least, either.
-OBLIGATOIRE = r"demandé à un terminal s'il manque. \[obligatoire]"
+# For add: what must be given (nom, prénom, e-mail, and one phone at least).
 NomRequis = Annotated[str | None, typer.Option(help=f"Nom ; {OBLIGATOIRE}")]
 PrenomRequis = Annotated[str | None, typer.Option(help=f"Prénom ; {OBLIGATOIRE}")]
 EmailRequis = Annotated[
     str | None,
     typer.Option(help=f"Adresse e-mail (reçoit le mot de passe temporaire) ; {OBLIGATOIRE}"),
 ]
-FixeRequis = Annotated[
-    str | None, typer.Option(help="Téléphone fixe, français (au moins un des deux téléphones).")
-]
+FixeRequis = Annotated[str | None, typer.Option(help=f"Téléphone fixe, français ({UN_TELEPHONE}).")]
 MobileRequis = Annotated[
     str | None,
-    typer.Option(help="Téléphone mobile, français (au moins un des deux téléphones)."),
+    typer.Option(help=f"Téléphone mobile, français ({UN_TELEPHONE})."),
 ]
 UniteOpt = Annotated[
     str | None,

@@ -5,15 +5,28 @@ from typing import Annotated
 import typer
 
 from cpfadmin.cli.context import contexte
+from cpfadmin.cli.libelles import colonnes
+from cpfadmin.cli.options import OBLIGATOIRE, UN_TELEPHONE
 from cpfadmin.cli.saisie import demander
 
 
 def init(
-    nom: Annotated[str | None, typer.Option(help="Nom du premier opérateur.")] = None,
-    prenom: Annotated[str | None, typer.Option(help="Prénom du premier opérateur.")] = None,
-    email: Annotated[str | None, typer.Option(help="E-mail du premier opérateur.")] = None,
-    telephone_fixe: Annotated[str | None, typer.Option(help="Téléphone fixe.")] = None,
-    telephone_mobile: Annotated[str | None, typer.Option(help="Téléphone mobile.")] = None,
+    nom: Annotated[
+        str | None, typer.Option(help=f"Nom du premier opérateur ; {OBLIGATOIRE}")
+    ] = None,
+    prenom: Annotated[
+        str | None, typer.Option(help=f"Prénom du premier opérateur ; {OBLIGATOIRE}")
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option(help=f"E-mail du premier opérateur ; {OBLIGATOIRE}")
+    ] = None,
+    telephone_fixe: Annotated[
+        str | None, typer.Option(help=f"Téléphone fixe ({UN_TELEPHONE}).")
+    ] = None,
+    telephone_mobile: Annotated[
+        str | None,
+        typer.Option(help=f"Téléphone mobile ({UN_TELEPHONE} ; demandé à un terminal)."),
+    ] = None,
 ) -> None:
     """Créer la base, l'organisme CDC et son premier opérateur (administrateur principal).
 
@@ -58,13 +71,13 @@ def init(
             "organisme_siret": resultat.organisme_siret,
             "base": _base_affichee(ctx.profil.url_base),
         },
-        colonnes=[
-            ("identifiant", "Identifiant"),
-            ("mot_de_passe_temporaire", "Mot de passe temporaire"),
-            ("temporaire_expire_le", "Valable jusqu'au"),
-            ("organisme_siret", "SIRET de l'organisme CDC"),
-            ("base", "Base"),
-        ],
+        colonnes=colonnes(
+            "identifiant",
+            "mot_de_passe_temporaire",
+            "temporaire_expire_le",
+            "organisme_siret",
+            "base",
+        ),
     )
     ctx.info(
         "Base initialisée. Ce mot de passe temporaire ne sera plus jamais affiché : "

@@ -39,6 +39,12 @@ LIBELLES: dict[str, str] = {
     "autres_sessions_terminees": "Autres sessions terminées",
     "sessions_terminees": "Sessions terminées",
     "menu": "Menu",
+    "fonction": "Fonction",
+    "description": "Description",
+    "acces": "Accès",
+    "active": "Active",
+    "valable_jusqua": "Valable jusqu'au",
+    "deverrouille": "Compte déverrouillé",
     # organismes and unités
     "siret": "SIRET",
     "raison_sociale": "Raison sociale",
@@ -140,9 +146,11 @@ def libelle(cle: str) -> str:
     return LIBELLES.get(cle) or cle.replace("_", " ").capitalize()
 
 
-def colonnes(*cles: str) -> list[tuple[str, str]]:
-    """(key, label) pairs for ``afficher``, labels from the one table above."""
-    return [(cle, libelle(cle)) for cle in cles]
+def colonnes(*cles: str | tuple[str, str]) -> list[tuple[str, str]]:
+    """(key, label) pairs for ``afficher``, labels from the one table above. A (key, label)
+    pair is kept as given: only where the same key means something else in that view (a
+    session's ``valide`` is not the audit chain's)."""
+    return [cle if isinstance(cle, tuple) else (cle, libelle(cle)) for cle in cles]
 
 
 def colonnes_restantes(vue: dict, deja: list[tuple[str, str]]) -> list[tuple[str, str]]:  # type: ignore[type-arg]

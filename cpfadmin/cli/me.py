@@ -55,7 +55,7 @@ def me(ctx_typer: typer.Context) -> None:
     donnees["session_expire_le"] = acteur.session_fin_le or donnees["session_expire_le"]
     donnees["session_inactivite_minutes"] = ctx.profil.politiques.session_idle_minutes
     if ctx.sortie != "table":
-        ctx.afficher(donnees, colonnes=[*COLONNES, ("menu", "Menu")])
+        ctx.afficher(donnees, colonnes=[*COLONNES, *colonnes("menu")])
         return
     donnees["session_inactivite"] = inactivite(donnees["session_inactivite_minutes"])
     ctx.afficher(donnees, colonnes=COLONNES, titre="Mes données personnelles")
@@ -73,7 +73,7 @@ def me(ctx_typer: typer.Context) -> None:
             }
             for f in donnees["menu"]
         ],
-        colonnes=[("fonction", "Fonction"), ("description", "Description"), ("acces", "Accès")],
+        colonnes=colonnes("fonction", "description", "acces"),
         titre="Menu",
     )
 
@@ -112,11 +112,7 @@ def modifier(
     )
     ctx.afficher(
         vue,
-        colonnes=[
-            ("email", "E-mail"),
-            ("telephone_fixe", "Téléphone fixe"),
-            ("telephone_mobile", "Téléphone mobile"),
-        ],
+        colonnes=colonnes("email", "telephone_fixe", "telephone_mobile"),
     )
 
 
@@ -149,10 +145,5 @@ def cgu(
     )
     ctx.afficher(
         vue,
-        colonnes=[
-            ("version", "Version"),
-            ("publiee_le", "Publiée le"),
-            ("acceptee", "Acceptée"),
-            ("acceptee_le", "Acceptée le"),
-        ],
+        colonnes=colonnes("version", "publiee_le", "acceptee", "acceptee_le"),
     )

@@ -7,6 +7,11 @@ import typer
 from cpfadmin.cli import completion
 from cpfadmin.cli.libelles import colonnes
 
+# Values asked at a terminal when missing cannot be Click-required (``required=True`` would
+# refuse before the prompt): the mark is in their help, worded as Typer marks the others.
+OBLIGATOIRE = r"demandé à un terminal s'il manque. \[obligatoire]"
+UN_TELEPHONE = "au moins un des deux téléphones"
+
 Organisme = Annotated[
     str | None,
     typer.Option(

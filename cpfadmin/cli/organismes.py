@@ -6,7 +6,8 @@ import typer
 
 from cpfadmin.cli import completion
 from cpfadmin.cli.context import contexte
-from cpfadmin.cli.options import COLONNES_COMPTE
+from cpfadmin.cli.libelles import colonnes
+from cpfadmin.cli.options import COLONNES_COMPTE, UN_TELEPHONE
 
 app = typer.Typer(
     help="Organismes et administrateurs principaux (opérateurs de la CDC).\n\n"
@@ -17,16 +18,13 @@ app = typer.Typer(
 Siret = Annotated[
     str, typer.Argument(help="SIRET de l'organisme (14 chiffres).", show_default=False)
 ]
-COLONNES = [
-    ("siret", "SIRET"),
-    ("raison_sociale", "Raison sociale"),
-    ("type", "Type"),
-    ("statut", "Statut"),
-    ("administrateur_principal", "Administrateur principal"),
-    ("comptes_actifs", "Comptes actifs"),
-]
+COLONNES = colonnes(
+    "siret", "raison_sociale", "type", "statut", "administrateur_principal", "comptes_actifs"
+)
 # ``show``: the same, and the creation date.
-COLONNES_FICHE = [*COLONNES[:4], ("cree_le", "Créé le"), *COLONNES[4:]]
+COLONNES_FICHE = [*COLONNES[:4], *colonnes("cree_le"), *COLONNES[4:]]
+# designate-admin: either --identifiant, or a new account's fields.
+NOUVEAU_COMPTE = r"\[obligatoire pour un nouveau compte, sans --identifiant]"
 TYPES = "employeur_public, employeur_prive, conseil_regional, opco ou france_travail"
 
 
@@ -147,11 +145,15 @@ def designer(
     identifiant: Annotated[
         str | None, typer.Option(help="Promouvoir ce membre de l'organisme.")
     ] = None,
-    nom: Annotated[str | None, typer.Option(help="Nom (nouveau compte).")] = None,
-    prenom: Annotated[str | None, typer.Option(help="Prénom (nouveau compte).")] = None,
-    email: Annotated[str | None, typer.Option(help="E-mail (nouveau compte).")] = None,
-    telephone_fixe: Annotated[str | None, typer.Option(help="Téléphone fixe.")] = None,
-    telephone_mobile: Annotated[str | None, typer.Option(help="Téléphone mobile.")] = None,
+    nom: Annotated[str | None, typer.Option(help=f"Nom. {NOUVEAU_COMPTE}")] = None,
+    prenom: Annotated[str | None, typer.Option(help=f"Prénom. {NOUVEAU_COMPTE}")] = None,
+    email: Annotated[str | None, typer.Option(help=f"E-mail. {NOUVEAU_COMPTE}")] = None,
+    telephone_fixe: Annotated[
+        str | None, typer.Option(help=f"Téléphone fixe (nouveau compte : {UN_TELEPHONE}).")
+    ] = None,
+    telephone_mobile: Annotated[
+        str | None, typer.Option(help=f"Téléphone mobile (nouveau compte : {UN_TELEPHONE}).")
+    ] = None,
 ) -> None:
     """Désigner l'administrateur principal d'un organisme : un nouveau compte, ou un membre
     (--identifiant). L'ancien administrateur principal devient administrateur délégué.

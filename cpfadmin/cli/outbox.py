@@ -6,33 +6,28 @@ import typer
 
 from cpfadmin.cli import completion
 from cpfadmin.cli.context import contexte
+from cpfadmin.cli.libelles import colonnes
 
 app = typer.Typer(
     help="Messages automatiques (e-mails) : file d'attente et remise.\n\n"
     "Exemple : cpfadmin outbox list --statut en_attente",
     no_args_is_help=True,
 )
-COLONNES = [
-    ("id", "N°"),
-    ("identifiant", "Compte"),
-    ("destinataire", "Destinataire"),
-    ("sujet", "Sujet"),
-    ("statut", "Statut"),
-    ("tentatives", "Tentatives"),
-    ("cree_le", "Créé le"),
-    ("envoye_le", "Envoyé le"),
-    ("derniere_erreur", "Dernière erreur"),
-]
+COLONNES = colonnes(
+    "id",
+    "identifiant",
+    "destinataire",
+    "sujet",
+    "statut",
+    "tentatives",
+    "cree_le",
+    "envoye_le",
+    "derniere_erreur",
+)
 
-COLONNES_TABLE = [
-    ("id", "N°"),
-    ("identifiant", "Compte"),
-    ("destinataire", "Destinataire"),
-    ("statut", "Statut"),
-    ("tentatives", "Essais"),
-    ("envoye_le", "Envoyé le"),
-    ("derniere_erreur", "Dernière erreur"),
-]
+COLONNES_TABLE = colonnes(
+    "id", "identifiant", "destinataire", "statut", "tentatives", "envoye_le", "derniere_erreur"
+)
 
 
 @app.command("list")
@@ -92,12 +87,7 @@ def envoyer() -> None:
             "echecs": len(rapport.echecs),
             "en_attente": rapport.restants,
         },
-        colonnes=[
-            ("envoyes", "Envoyés"),
-            ("expires", "Expirés"),
-            ("echecs", "Échecs"),
-            ("en_attente", "En attente"),
-        ]
+        colonnes=colonnes("envoyes", "expires", "echecs", "en_attente")
         if ctx.sortie != "json"
         else None,
     )

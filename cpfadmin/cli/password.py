@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from cpfadmin.cli.context import contexte
+from cpfadmin.cli.libelles import colonnes
 from cpfadmin.cli.options import Identifiant, Oui
 from cpfadmin.cli.session import ESSAIS_NOUVEAU_MOT_DE_PASSE
 
@@ -97,13 +98,13 @@ def renouveler(identifiant: Identifiant, oui: Oui = False) -> None:
     )
     ctx.afficher(
         vue,
-        colonnes=[
-            ("identifiant", "Identifiant"),
+        colonnes=colonnes(
+            "identifiant",
             ("email", "Mot de passe temporaire envoyé à"),
-            ("temporaire_expire_le", "Valable jusqu'au"),
-            ("sessions_terminees", "Sessions terminées"),
-            ("deverrouille", "Compte déverrouillé"),
-        ],
+            "temporaire_expire_le",
+            "sessions_terminees",
+            "deverrouille",
+        ),
     )
     ctx.livrer(acteur)
 

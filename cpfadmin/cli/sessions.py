@@ -6,6 +6,7 @@ from typing import Annotated, Any
 import typer
 
 from cpfadmin.cli.context import contexte
+from cpfadmin.cli.libelles import colonnes
 
 app = typer.Typer(
     help="Sessions conservées sur ce profil : les lister, choisir le compte actif.\n\n"
@@ -13,13 +14,9 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-COLONNES = [
-    ("identifiant", "Identifiant"),
-    ("active", "Active"),
-    ("valide", "Valide"),
-    ("valable_jusqua", "Valable jusqu'au"),
-    ("stockage_jeton", "Jeton conservé dans"),
-]
+COLONNES = colonnes(
+    "identifiant", "active", ("valide", "Valide"), "valable_jusqua", "stockage_jeton"
+)
 
 
 def _validite(jeton: str | None) -> Any:

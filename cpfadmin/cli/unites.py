@@ -6,6 +6,7 @@ import typer
 
 from cpfadmin.cli import completion
 from cpfadmin.cli.context import contexte
+from cpfadmin.cli.libelles import colonnes
 from cpfadmin.cli.options import Organisme
 
 app = typer.Typer(
@@ -20,7 +21,7 @@ Existante = Annotated[
         help="Libellé de l'unité.", show_default=False, autocompletion=completion.unites
     ),
 ]
-COLONNES = [("libelle", "Unité"), ("comptes_actifs", "Comptes actifs")]
+COLONNES = colonnes("libelle", "comptes_actifs")
 
 
 @app.command("add")
@@ -78,7 +79,7 @@ def renommer(
     vue = ctx.executer(
         lambda uow: unites.renommer(uow, acteur, ancien, nouveau, organisme_siret=organisme)
     )
-    ctx.afficher(vue, colonnes=[("libelle", "Unité")])
+    ctx.afficher(vue, colonnes=colonnes("libelle"))
 
 
 @app.command("remove")

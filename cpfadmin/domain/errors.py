@@ -31,8 +31,8 @@ class ErreurAuthentification(ErreurCpf):
 class NonConnecte(ErreurAuthentification):
     message = "Vous n'êtes pas connecté."
 
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message, suggestion="cpfadmin login")
+    def __init__(self, message: str | None = None, *, suggestion: str = "cpfadmin login") -> None:
+        super().__init__(message, suggestion=suggestion)
 
 
 class SessionExpiree(ErreurAuthentification):

@@ -186,3 +186,28 @@ def test_add_help_marks_the_required_options_and_the_phones(cli):
         assert "(au moins un des deux téléphones)" in lignes[option], lignes[option]
     for option in ("--organisme", "--unite", "--niveau", "--delegue"):
         assert "obligatoire" not in lignes[option], lignes[option]
+
+
+def _aide_des_options(cli, *commande: str) -> dict[str, str]:
+    r = cli(*commande, "--help", env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.stderr
+    return {m[1]: m[2] for m in re.finditer(r"^│\s+(--[a-z-]+)\s+(.*?)\s*│$", r.stdout, re.M)}
+
+
+def test_init_help_marks_the_first_operators_required_options(cli):
+    lignes = _aide_des_options(cli, "init")
+    for option in ("--nom", "--prenom", "--email"):
+        assert lignes[option].endswith("[obligatoire]"), lignes[option]
+    for option in ("--telephone-fixe", "--telephone-mobile"):
+        assert "au moins un des deux téléphones" in lignes[option], lignes[option]
+
+
+def test_designate_admin_help_says_what_a_new_account_requires(cli):
+    lignes = _aide_des_options(cli, "organismes", "designate-admin")
+    for option in ("--nom", "--prenom", "--email"):
+        assert lignes[option].endswith(
+            "[obligatoire pour un nouveau compte, sans --identifiant]"
+        ), lignes[option]
+    for option in ("--telephone-fixe", "--telephone-mobile"):
+        assert "nouveau compte : au moins un des deux téléphones" in lignes[option]
+    assert "obligatoire" not in lignes["--identifiant"]

@@ -117,7 +117,12 @@ def test_logout_ends_the_active_account_only(cli, deux_comptes):
     assert r.exit_code == 0, r.stderr
     assert "Déconnecté" in r.stderr
     assert operateur in r.stderr and "session switch" in r.stderr
-    assert cli("me").exit_code == 3  # no active account any more
+    r = cli("me")  # no active account any more: says which are kept, and how to choose one
+    assert r.exit_code == 3, r.stderr
+    assert f"Aucune session active sur le profil default ; sessions conservées : {operateur}." in (
+        r.stderr
+    )
+    assert f"cpfadmin session switch {operateur}" in r.stderr
     r = cli("-o", "json", "session", "list")
     assert [s["identifiant"] for s in json_de(r)] == [operateur]
     assert cli("session", "switch", paul).exit_code == 5

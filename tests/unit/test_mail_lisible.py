@@ -5,7 +5,9 @@ any file system. SMTP keeps an 8-bit body for servers announcing 8BITMIME, 7-bit
 import email
 import email.policy
 import re
+import time
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -54,6 +56,23 @@ def test_file_names_sort_by_time_and_name_the_recipient(tmp_path):
     assert re.fullmatch(r"\d{8}-\d{6}-paul\.durand@mairie\.fr\.eml", fichier.name), fichier.name
     # no temporary file left behind
     assert [f.name for f in (tmp_path / "courrier").iterdir()] == [fichier.name]
+
+
+def test_file_names_carry_the_paris_time_whatever_the_machines_zone(tmp_path, monkeypatch):
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    try:
+        avant = datetime.now(ZoneInfo("Europe/Paris")).replace(microsecond=0)
+        TransportFichier(tmp_path / "courrier").envoyer(envoi("paul.durand@mairie.fr"))
+        apres = datetime.now(ZoneInfo("Europe/Paris"))
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    (fichier,) = (tmp_path / "courrier").glob("*.eml")
+    quand = datetime.strptime(fichier.name[:15], "%Y%m%d-%H%M%S").replace(
+        tzinfo=ZoneInfo("Europe/Paris")
+    )
+    assert avant <= quand <= apres, (fichier.name, avant, apres)
 
 
 def test_two_messages_in_the_same_second_get_two_files(tmp_path, monkeypatch):
