@@ -317,14 +317,41 @@ def importer(
     fichier: Annotated[
         str,
         typer.Argument(
-            help="Fichier CSV, XLSX, JSON ou NDJSON ; « - » pour l'entrée standard.",
+            help="Fichier CSV, XLSX, XLSM, XLS, ODS, JSON ou NDJSON ; « - » pour l'entrée "
+            "standard.",
             show_default=False,
         ),
     ],
     organisme: Organisme = None,
     format_: Annotated[
         str | None,
-        typer.Option("--format", help="csv, xlsx, json ou ndjson (deviné sinon)."),
+        typer.Option(
+            "--format",
+            help="csv, xlsx, xls, ods, json ou ndjson (lu dans le contenu du fichier sinon).",
+        ),
+    ] = None,
+    feuille: Annotated[
+        str | None,
+        typer.Option(
+            "--feuille",
+            help="Feuille du classeur à lire (par défaut : la première qui porte les colonnes "
+            "nom, prénom et e-mail).",
+        ),
+    ] = None,
+    colonne: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--colonne",
+            help='Lire un champ dans cette colonne : CHAMP="En-tête" (répétable), par exemple '
+            '--colonne administrateur_delegue="Délégué (O/N)".',
+        ),
+    ] = None,
+    ignorer_colonne: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignorer-colonne",
+            help="Écarter volontairement cette colonne du fichier (répétable).",
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Tout vérifier, ne rien écrire.")
@@ -350,16 +377,21 @@ def importer(
     raison de chaque ligne rejetée. Relancer le même fichier ne crée rien deux fois.
 
     Colonnes : nom, prenom, email, telephone_fixe, telephone_mobile, unite, niveau_habilitation,
-    administrateur_delegue (oui/non) ; en-têtes lus sans égard aux accents ni à la casse.
-    Code 7 si une ligne est rejetée.
+    administrateur_delegue (oui/non) ; en-têtes lus comme les administrations les écrivent
+    (« Mél. », « Prénom(s) », « Téléphone portable », « Direction », « Délégué (O/N) »…), sous
+    d'éventuelles lignes de titre. Une colonne inconnue mais remplie arrête l'import avant
+    toute écriture (--colonne ou --ignorer-colonne pour continuer). Code 7 si une ligne est
+    rejetée.
 
     Exemple : cpfadmin gestionnaires import agents.csv --create-unites --report rapport.csv
     """
     from cpfadmin.adapters.fichiers import copier_stdin, ouvrir
     from cpfadmin.domain.errors import DonneeInvalide
+    from cpfadmin.domain.tableur import Regles
     from cpfadmin.services import imports
 
     ctx = contexte()
+    regles = Regles.depuis_options(colonne or [], ignorer_colonne or [])
     acteur = ctx.acteur()
     imports.exiger_organisme(acteur, organisme)
     if report is not None and report.suffix.lower() not in (".csv", ".json"):
@@ -373,7 +405,11 @@ def importer(
     analyse = None
     try:
         source = ouvrir(
-            chemin, format_=format_, nom_affiche="entrée standard" if temporaire else fichier
+            chemin,
+            format_=format_,
+            nom_affiche="entrée standard" if temporaire else fichier,
+            feuille=feuille,
+            regles=regles,
         )
         with _progression("Vérification") as avancer:
             analyse = ctx.executer(
@@ -384,15 +420,12 @@ def importer(
                     organisme_siret=organisme,
                     sur_existant=on_existing,
                     creer_unites=create_unites,
+                    regles=regles,
                     progression=avancer,
                 ),
                 lecture=True,
             )
-        if analyse.colonnes_inconnues:
-            ctx.avertir(
-                "colonne(s) inconnue(s), non importée(s) : "
-                + ", ".join(f"« {c} »" for c in analyse.colonnes_inconnues)
-            )
+        _annoncer_lecture(ctx, analyse)
         if not dry_run:
             politiques, url = ctx.profil.politiques, ctx.profil.courrier.portal_url
             with _progression("Import", total=analyse.a_creer + analyse.a_mettre_a_jour) as avancer:
@@ -490,6 +523,28 @@ def _ecrire_rapport(chemin: Path, lignes: Iterable[dict]) -> None:  # type: igno
     ecrire(chemin, format_, colonnes, lignes)
 
 
+def _annoncer_lecture(ctx, analyse) -> None:  # type: ignore[no-untyped-def]
+    """How the file was read, before the report: title rows skipped, the fallback column,
+    the empty unknown columns (a filled one stopped the import)."""
+    if analyse.avant_entete:
+        lignes = [n for n, _ in analyse.avant_entete]
+        premier = analyse.avant_entete[0][1]
+        ctx.info(
+            f"En-tête lu ligne {analyse.ligne_entete} ; ligne(s) de titre ignorée(s) : "
+            f"{', '.join(map(str, lignes))} (« {premier} »)."
+        )
+    for colonne, (principale, secours) in analyse.secours.items():
+        ctx.info(
+            f"{colonne} : lu dans « {principale} », ou dans « {secours} » quand la première est "
+            "vide."
+        )
+    if analyse.colonnes_inconnues:
+        ctx.avertir(
+            "colonne(s) inconnue(s) et vide(s), non importée(s) : "
+            + ", ".join(f"« {c} »" for c in analyse.colonnes_inconnues)
+        )
+
+
 def _afficher_rapport(ctx, analyse, resume: dict, dry_run: bool) -> None:  # type: ignore[no-untyped-def, type-arg]
     """The report on stdout — streamed, whatever the size of the import — and the summary on
     stderr."""
@@ -503,7 +558,10 @@ def _afficher_rapport(ctx, analyse, resume: dict, dry_run: bool) -> None:  # typ
             "source": analyse.source,
             "simulation": dry_run,
             "resume": resume,
+            "feuille": analyse.feuille,
+            "ligne_entete": analyse.ligne_entete,
             "colonnes_inconnues": analyse.colonnes_inconnues,
+            "colonnes_ignorees": analyse.colonnes_ignorees,
             "unites_creees" if not dry_run else "unites_a_creer": analyse.unites_a_creer,
         }
         debut = json.dumps(entete, ensure_ascii=False, indent=2)[:-2]
@@ -567,6 +625,16 @@ def exporter(
             "--format", help="csv, xlsx, json ou ndjson (d'après --fichier sinon ; csv par défaut)."
         ),
     ] = None,
+    excel: Annotated[
+        bool | None,
+        typer.Option(
+            "--excel/--no-excel",
+            help="CSV tel qu'Excel l'ouvre en France sans abîmer les accents : « ; », UTF-8 "
+            "avec BOM, fins de ligne CRLF (par défaut pour --fichier *.csv ; sinon UTF-8 sans "
+            "BOM, fins de ligne LF).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Exporter les comptes d'un organisme avec les colonnes de l'import (plus identifiant,
     rôle et statut) : l'export se réimporte tel quel, dans un autre organisme par exemple.
@@ -580,6 +648,13 @@ def exporter(
 
     ctx = contexte()
     acteur = ctx.acteur()
+    if fichier is not None and fichier.suffix.lower() in (".ods", ".fods", ".xls"):
+        raise DonneeInvalide(
+            f"--fichier {fichier.name} : cpfadmin n'écrit pas le format "
+            f"{fichier.suffix[1:].upper()} ; exportez en XLSX (--fichier comptes.xlsx), que "
+            "LibreOffice ouvre et enregistre en ODS, ou en CSV.",
+            champ="fichier",
+        )
     if format_ is None:
         format_ = (
             EXTENSIONS.get(fichier.suffix.lower(), "csv")
@@ -594,7 +669,7 @@ def exporter(
             uow, acteur, organisme_siret=organisme, unite=unite, statut=statut
         )
         try:
-            return ecrire(fichier, format_, tableur.COLONNES_EXPORT, lignes)
+            return ecrire(fichier, format_, tableur.COLONNES_EXPORT, lignes, excel=excel)
         except (IsADirectoryError, PermissionError, FileNotFoundError) as e:
             raise DonneeInvalide(
                 f"Écriture impossible dans {fichier} : {raison_systeme(e)}.", champ="fichier"

@@ -261,6 +261,12 @@ class GroupeCpf(TyperGroup):
         args = globales_devant(self, list(sys.argv[1:] if args is None else args))
         args = francais.retenir_coquille(args)
         _pre_analyse(args)
+        if not contexte().debug:
+            # A library's warning (openpyxl on a workbook's styles, a deprecation) is not the
+            # user's business, and would break a JSON stderr; --debug shows them.
+            import warnings
+
+            warnings.simplefilter("ignore")
         self._traduire(args)
         try:
             rv = super().main(

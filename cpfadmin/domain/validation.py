@@ -14,6 +14,27 @@ LONGUEUR_MAX_EMAIL = 254
 LONGUEUR_MAX_LIBELLE = 100
 
 
+# The fields as a person reads them in a message (« Prénom : valeur obligatoire. »,
+# « Téléphone mobile invalide ») — the codes stay in JSON and in the report's « colonne ».
+LIBELLES_CHAMPS = {
+    "nom": "Nom",
+    "prenom": "Prénom",
+    "email": "E-mail",
+    "telephone_fixe": "Téléphone fixe",
+    "telephone_mobile": "Téléphone mobile",
+    "unite": "Unité",
+    "niveau_habilitation": "Niveau d'habilitation",
+    "administrateur_delegue": "Administrateur délégué",
+    "raison_sociale": "Raison sociale",
+    "libelle": "Libellé",
+    "siret": "SIRET",
+}
+
+
+def libelle_champ(champ: str) -> str:
+    return LIBELLES_CHAMPS.get(champ, champ)
+
+
 def replier(texte: str) -> str:
     """Lower case without accents ("Hélène" → "helene"): how names are compared, with a
     password or with a search."""
@@ -27,7 +48,9 @@ def _sans_controle(valeur: str, champ: str) -> str:
     if valeur.isprintable():
         return valeur
     if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in valeur):
-        raise DonneeInvalide(f"{champ} : caractères de contrôle interdits.", champ=champ)
+        raise DonneeInvalide(
+            f"{libelle_champ(champ)} : caractères de contrôle interdits.", champ=champ
+        )
     return valeur
 
 
@@ -35,16 +58,19 @@ def texte(valeur: str | None, champ: str, *, longueur_max: int = LONGUEUR_MAX_NO
     """A required human text (nom, prénom, raison sociale, libellé): trimmed, NFC, no control
     characters, no leading formula character (CSV injection), bounded length."""
     if valeur is None or not valeur.strip():
-        raise DonneeInvalide(f"{champ} : valeur obligatoire.", champ=champ)
+        raise DonneeInvalide(f"{libelle_champ(champ)} : valeur obligatoire.", champ=champ)
     # Control characters (tabs and line breaks included) are refused, not turned into spaces.
     _sans_controle(valeur.strip(" "), champ)
     valeur = unicodedata.normalize("NFC", " ".join(valeur.split()))
     if len(valeur) > longueur_max:
         raise DonneeInvalide(
-            f"{champ} : {longueur_max} caractères au plus ({len(valeur)} saisis).", champ=champ
+            f"{libelle_champ(champ)} : {longueur_max} caractères au plus ({len(valeur)} saisis).",
+            champ=champ,
         )
     if valeur[0] in "=+-@|%":
-        raise DonneeInvalide(f"{champ} : ne peut pas commencer par « {valeur[0]} ».", champ=champ)
+        raise DonneeInvalide(
+            f"{libelle_champ(champ)} : ne peut pas commencer par « {valeur[0]} ».", champ=champ
+        )
     return valeur
 
 
@@ -104,7 +130,7 @@ def telephone(valeur: str | None, champ: str) -> str | None:
     if not brut:
         return None
     _sans_controle(brut, champ)
-    libelle = champ.replace("_", " ")
+    libelle = libelle_champ(champ)
     if not CARACTERES_TELEPHONE.issuperset(brut):
         raise DonneeInvalide(
             f"{libelle} invalide : « {brut[:30]} » (chiffres, espaces, points, tirets, "

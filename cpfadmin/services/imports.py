@@ -123,43 +123,144 @@ class Analyse:
     rejetes: int = 0
     unites_a_creer: list[str] = field(default_factory=list)
     organisme_raison_sociale: str = ""
+    # column → (header read, header read where its cell is empty): « Nom d'usage », else
+    # « Nom de naissance »
+    secours: dict[str, tuple[str, str]] = field(default_factory=dict)
+    feuille: str | None = None
+    ligne_entete: int = 1
+    avant_entete: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return self.a_creer + self.a_mettre_a_jour + self.existants + self.rejetes
 
 
-def _colonnes(source: Source) -> tuple[dict[str, str], list[str], list[str]]:
-    """Header as written → canonical column; the unknown headers; the export-only ones."""
+@dataclass
+class Colonnes:
+    """How the file's headers are read."""
+
+    correspondance: dict[str, str]  # header as written → column
+    secours: dict[str, str]  # column → header read where the first one's cell is empty
+    inconnues: list[str]  # headers that name no column (all empty: checked by the caller)
+    ignorees: list[str]  # export-only columns, and those set aside by --ignorer-colonne
+
+
+def _libelle(colonne: str) -> str:
+    return validation.libelle_champ(colonne).lower()
+
+
+def _colonnes(source: Source, regles: tableur.Regles) -> Colonnes:
+    """Header as written → canonical column, by the synonym table and the command line; a
+    missing required column says what to rename, and which header may be it."""
     correspondance: dict[str, str] = {}
+    secours: dict[str, str] = {}
     inconnues, ignorees = [], []
-    vues: dict[str, str] = {}
+    vues: dict[str, tuple[str, int]] = {}  # column → (header, rank)
     for entete in source.entetes:
         if not entete:
             continue
-        colonne = tableur.colonne_de(entete)
-        if colonne is None:
+        if regles.ignoree(entete):
+            ignorees.append(entete)
+            continue
+        lu = regles.lire(entete)
+        if lu is None:
             inconnues.append(entete)
             continue
+        colonne, rang = lu
         if colonne in vues:
-            raise DonneeInvalide(
-                f"Les colonnes « {vues[colonne]} » et « {entete} » désignent toutes deux "
-                f"{colonne}.",
-                champ="fichier",
-            )
-        vues[colonne] = entete
+            autre, rang_autre = vues[colonne]
+            if rang == rang_autre or colonne in secours:
+                raise DonneeInvalide(
+                    f"Les colonnes « {autre} » et « {entete} » désignent toutes deux "
+                    f'{_libelle(colonne)} : gardez-en une (--ignorer-colonne "{entete}" ou '
+                    f'--ignorer-colonne "{autre}") ; rien n\'a été importé.',
+                    champ="fichier",
+                )
+            principale, secondaire = (autre, entete) if rang_autre < rang else (entete, autre)
+            correspondance.pop(secondaire, None)
+            correspondance[principale] = colonne
+            secours[colonne] = secondaire
+            vues[colonne] = (principale, min(rang, rang_autre))
+            continue
+        vues[colonne] = (entete, rang)
         if colonne in tableur.COLONNES_EXPORT_SEULEMENT:
             ignorees.append(entete)
-        else:
-            correspondance[entete] = colonne
+            continue
+        correspondance[entete] = colonne
     manquantes = [c for c in tableur.OBLIGATOIRES if c not in correspondance.values()]
     if manquantes:
+        raise DonneeInvalide(_message_manquantes(source, manquantes, inconnues), champ="fichier")
+    return Colonnes(correspondance, secours, inconnues, ignorees)
+
+
+def _message_manquantes(source: Source, manquantes: list[str], inconnues: list[str]) -> str:
+    lues = ", ".join(f"« {e} »" for e in source.entetes if e) or "aucun"
+    texte = (
+        f"Colonne(s) obligatoire(s) absente(s) : {', '.join(_libelle(c) for c in manquantes)} "
+        f"(en-têtes lus ligne {source.ligne_entete}"
+        + (f", feuille « {source.feuille} »" if source.feuille else "")
+        + f" : {lues})."
+    )
+    pistes = []
+    for colonne in manquantes:
+        for entete in inconnues:
+            if colonne in tableur.colonnes_proches(entete):
+                pistes.append(f'--colonne {colonne}="{entete}"')
+    if pistes:
+        texte += " Si c'est bien elle, indiquez-la : " + " ".join(pistes) + "."
+    else:
+        texte += (
+            " Renommez l'en-tête de la colonne (« Nom », « Prénom », « E-mail »…) ou indiquez-la :"
+            f' --colonne {manquantes[0]}="En-tête du fichier".'
+        )
+    if not source.entete_trouvee and (source.ligne_entete > 1 or source.avant_entete):
+        texte += (
+            f" Aucune des {tableur.LIGNES_AVANT_ENTETE} premières lignes ne porte les colonnes nom, "
+            "prénom et e-mail."
+        )
+    autres = [f for f in source.feuilles if f != source.feuille]
+    if autres:
+        texte += (
+            " Autres feuilles du classeur : "
+            + ", ".join(f"« {f} »" for f in autres)
+            + " (--feuille NOM)."
+        )
+    return texte
+
+
+def verifier_colonnes_inconnues(source: Source, colonnes: Colonnes) -> list[str]:
+    """No column is dropped in silence: an unknown header with a value in any row stops the
+    import before anything is written, naming it, the closest column and how to go on. The
+    unknown headers that are empty throughout are returned (the caller warns of them)."""
+    if not colonnes.inconnues:
+        return []
+    remplies: dict[str, int] = {}
+    for ligne in source.lignes():
+        for entete in colonnes.inconnues:
+            if entete not in remplies and tableur.texte_de_cellule(ligne.valeurs.get(entete)):
+                remplies[entete] = ligne.numero
+        if len(remplies) == len(colonnes.inconnues):
+            break
+    if remplies:
         raise DonneeInvalide(
-            f"Colonne(s) obligatoire(s) absente(s) : {', '.join(manquantes)} "
-            f"(en-têtes lus : {', '.join(e for e in source.entetes if e) or 'aucun'}).",
+            " ".join(_message_inconnue(e, n) for e, n in remplies.items())
+            + " Rien n'a été importé.",
             champ="fichier",
         )
-    return correspondance, inconnues, ignorees
+    return list(colonnes.inconnues)
+
+
+def _message_inconnue(entete: str, numero: int) -> str:
+    proches = tableur.colonnes_proches(entete)
+    cible = proches[0] if proches else "CHAMP"
+    devinette = (
+        " : vouliez-vous dire " + " ou ".join(f"« {c} »" for c in proches) + " ?" if proches else ""
+    )
+    return (
+        f"Colonne « {entete} » inconnue, remplie (ligne {numero}){devinette} Renommez "
+        f'l\'en-tête, indiquez la colonne (--colonne {cible}="{entete}") ou écartez-la '
+        f'(--ignorer-colonne "{entete}").'
+    )
 
 
 class _Rejet(Exception):
@@ -167,22 +268,31 @@ class _Rejet(Exception):
         self.colonne, self.raison = colonne, raison
 
 
-def _cellules(valeurs: dict[str, Any], correspondance: dict[str, str]) -> dict[str, str | None]:
+def _cellules(valeurs: dict[str, Any], colonnes: Colonnes) -> dict[str, str | None]:
     cellules: dict[str, str | None] = dict.fromkeys(tableur.COLONNES_IMPORT)
+    correspondance = colonnes.correspondance
     for entete, brut in valeurs.items():
         colonne = correspondance.get(entete)
         if colonne is None:
             continue
+        if colonne in colonnes.secours and tableur.texte_de_cellule(brut) is None:
+            brut = valeurs.get(colonnes.secours[colonne])
         if isinstance(brut, (dict, list)):
             raise _Rejet(
-                colonne, f"{colonne} : une valeur simple est attendue, pas un objet ou une liste."
+                colonne,
+                f"{validation.libelle_champ(colonne)} : une valeur simple est attendue, pas un "
+                "objet ou une liste.",
             )
         if colonne == "administrateur_delegue" and isinstance(brut, (bool, int, float)):
             cellules[colonne] = brut  # type: ignore[assignment]
             continue
         texte = tableur.texte_de_cellule(brut)
         if texte is not None and len(texte) > 1000:
-            raise _Rejet(colonne, f"{colonne} : valeur trop longue ({len(texte)} caractères).")
+            raise _Rejet(
+                colonne,
+                f"{validation.libelle_champ(colonne)} : valeur trop longue ({len(texte)} "
+                "caractères).",
+            )
         cellules[colonne] = texte
     return cellules
 
@@ -271,6 +381,7 @@ def analyser(
     organisme_siret: str | None = None,
     sur_existant: str = "skip",
     creer_unites: bool = False,
+    regles: tableur.Regles | None = None,
     progression: Callable[[int], None] | None = None,
 ) -> Analyse:
     """Pass 1: validate every row, write nothing. Raises ``AccesRefuse`` (as ``add``) and
@@ -287,7 +398,9 @@ def analyser(
         organisme.id,
         role_cible=Role.GESTIONNAIRE,  # type: ignore[arg-type]
     )
-    correspondance, inconnues, ignorees = _colonnes(source)
+    colonnes = _colonnes(source, regles or tableur.Regles())
+    inconnues = verifier_colonnes_inconnues(source, colonnes)
+    correspondance = colonnes.correspondance
     unites = {
         u.libelle_cle: u.libelle
         for u in uow.session.exec(select(Unite).where(Unite.organisme_id == organisme.id))
@@ -302,7 +415,13 @@ def analyser(
         organisme_raison_sociale=organisme.raison_sociale,
         source=source.description,
         colonnes_inconnues=inconnues,
-        colonnes_ignorees=ignorees,
+        colonnes_ignorees=colonnes.ignorees,
+        secours={
+            c: (p, colonnes.secours[c]) for p, c in correspondance.items() if c in colonnes.secours
+        },
+        feuille=source.feuille,
+        ligne_entete=source.ligne_entete,
+        avant_entete=source.avant_entete,
         rapport=rapport,
         valides=Path(spool.name),
     )
@@ -314,9 +433,7 @@ def analyser(
             entrees: list[LigneRapport] = []  # written in line order at the end of the batch
             for ligne in lot:
                 try:
-                    ligne_valide = _normaliser(
-                        _cellules(ligne.valeurs, correspondance), peut_deleguer
-                    )
+                    ligne_valide = _normaliser(_cellules(ligne.valeurs, colonnes), peut_deleguer)
                     cle = ligne_valide["email_cle"]
                     if cle in vus:
                         raise _Rejet(

@@ -88,12 +88,12 @@ def options(surcharges):
     "surcharges, attendu",
     [
         ({"--telephone-mobile": None}, "Au moins un numéro de téléphone"),
-        ({"--telephone-mobile": "12 34"}, "telephone mobile invalide"),
+        ({"--telephone-mobile": "12 34"}, "Téléphone mobile invalide"),
         ({"--email": "paul.durand@@lumiere"}, "Adresse e-mail invalide"),
         ({"--organisme": "73282932000075"}, "SIRET invalide"),
         ({"--unite": "Comptabilité"}, "Unité inconnue"),
         ({"--niveau": "total"}, "Niveau d'habilitation invalide"),
-        ({"--nom": "=CMD()"}, "nom : ne peut pas commencer par « = »"),
+        ({"--nom": "=CMD()"}, "Nom : ne peut pas commencer par « = »"),
     ],
     ids=["sans-telephone", "telephone", "email", "siret", "unite", "niveau", "formule"],
 )
@@ -454,7 +454,7 @@ def test_an_empty_phone_clears_it_but_one_phone_stays(employeur):
     vue = json.loads(r.stdout)
     assert (vue["telephone_fixe"], vue["telephone_mobile"]) == ("+33472102030", None)
     assert "Au moins un numéro" in refuse(maj("--telephone-fixe", ""), 7)
-    assert "telephone fixe invalide" in refuse(maj("--telephone-fixe", "+44 20 7946 0958"), 7)
+    assert "Téléphone fixe invalide" in refuse(maj("--telephone-fixe", "+44 20 7946 0958"), 7)
     assert employeur.vue(g)["telephone_fixe"] == "+33472102030"
 
 

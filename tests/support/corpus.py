@@ -262,23 +262,23 @@ for id_, numero in {
     "sql": "0612345678' OR '1'='1",
     "10000-chiffres": "0" * 10_000,
 }.items():
-    cas(f"telephone-{id_}", *ajout(telephone_mobile=numero), code=INVALIDE, attendu="telephone")
+    cas(f"telephone-{id_}", *ajout(telephone_mobile=numero), code=INVALIDE, attendu="Téléphone")
 cas("telephone-nul", *ajout(telephone_mobile=f"06123{NUL}45678"), code=INVALIDE,
     attendu="caractères de contrôle")  # fmt: skip
 cas("telephone-deux-lignes", *ajout(telephone_mobile="0612345678\n0712345678"), code=INVALIDE,
     attendu="caractères de contrôle")  # fmt: skip
 cas("telephone-espaces-seuls", *ajout(telephone_mobile="   "), code=INVALIDE,
     attendu="Au moins un numéro")  # fmt: skip
-cas("telephone-fixe-court", *ajout(telephone_fixe="+33 9"), code=INVALIDE, attendu="telephone fixe")
+cas("telephone-fixe-court", *ajout(telephone_fixe="+33 9"), code=INVALIDE, attendu="Téléphone fixe")
 cas("telephone-me-aucun", "me", "update", "--telephone-mobile", "", "--telephone-fixe", "",
     code=INVALIDE, attendu="Au moins un numéro", acteur="g")  # fmt: skip
 cas("telephone-me-lettres", "me", "update", "--telephone-fixe", "abc", code=INVALIDE,
-    attendu="telephone fixe", acteur="g")  # fmt: skip
+    attendu="Téléphone fixe", acteur="g")  # fmt: skip
 cas("telephone-update-court", "gestionnaires", "update", "{G}", "--telephone-mobile", "12",
-    code=INVALIDE, attendu="telephone mobile")  # fmt: skip
+    code=INVALIDE, attendu="Téléphone mobile")  # fmt: skip
 cas("telephone-designation-etranger", *designation(telephone_fixe="+1 212 555 0100"),
-    code=INVALIDE, attendu="telephone fixe")  # fmt: skip
-cas("telephone-init", *init(telephone_mobile="06"), code=INVALIDE, attendu="telephone mobile")
+    code=INVALIDE, attendu="Téléphone fixe")  # fmt: skip
+cas("telephone-init", *init(telephone_mobile="06"), code=INVALIDE, attendu="Téléphone mobile")
 
 # === identifiants ===============================================================================
 for id_, (commande, identifiant) in {
