@@ -84,11 +84,33 @@ def _contient(chemin: Path, motif: bytes) -> bool:
     return False
 
 
+# What a workbook may cost once decompressed, checked before any reading: 100,000 agents make
+# a sheet of some 30 MB; a « decompression bomb » of a few hundred KB makes gigabytes.
+DECOMPRESSE_MAX = 400 * 1024 * 1024
+TAUX_MAX = 150  # uncompressed / compressed, for a member past 20 MB
+
+
+def _borner_zip(archive: zipfile.ZipFile, nom_affiche: str) -> None:
+    total = 0
+    for membre in archive.infolist():
+        total += membre.file_size
+        taux = membre.file_size / max(membre.compress_size, 1)
+        if total > DECOMPRESSE_MAX or (membre.file_size > 20 * 1024 * 1024 and taux > TAUX_MAX):
+            raise DonneeInvalide(
+                f"{nom_affiche} : classeur refusé : décompressé, il ferait plus de "
+                f"{max(total, membre.file_size) // (1024 * 1024)} Mo (limite "
+                f"{DECOMPRESSE_MAX // (1024 * 1024)} Mo, taux de compression {taux:.0f}:1) ; "
+                "ce n'est pas un tableau d'agents ordinaire.",
+                champ="fichier",
+            )
+
+
 def _format_zip(chemin: Path, nom_affiche: str) -> str:
-    """A ZIP is an XLSX (Transitional or Strict, XLSM) or an ODS; an encrypted ODS is refused
-    here, before any reading."""
+    """A ZIP is an XLSX (Transitional or Strict, XLSM) or an ODS; an encrypted ODS, or one
+    whose decompressed size is out of bounds, is refused here, before any reading."""
     try:
         with zipfile.ZipFile(chemin) as archive:
+            _borner_zip(archive, nom_affiche)
             noms = set(archive.namelist())
             if "mimetype" in noms:
                 genre = archive.read("mimetype")[:100]
@@ -557,6 +579,36 @@ class _SourceObjets(Source):
         self.entetes = entetes
 
 
+class _NombreRefuse(ValueError):
+    """A JSON value no spreadsheet cell holds: NaN, Infinity, a number of hundreds of digits."""
+
+
+def _entier(texte: str) -> int:
+    if len(texte.lstrip("-")) > 30:
+        raise _NombreRefuse(f"nombre de {len(texte)} chiffres")
+    return int(texte)
+
+
+def _decimal(texte: str) -> float:
+    if len(texte) > 60:
+        raise _NombreRefuse(f"nombre de {len(texte)} caractères")
+    valeur = float(texte)
+    if valeur in (float("inf"), float("-inf")):
+        raise _NombreRefuse("nombre hors limites")
+    return valeur
+
+
+def _constante(texte: str) -> Any:
+    raise _NombreRefuse(f"« {texte} » n'est pas une valeur JSON admise")
+
+
+def _charger(texte_ou_flux: Any) -> Any:
+    options = {"parse_int": _entier, "parse_float": _decimal, "parse_constant": _constante}
+    if isinstance(texte_ou_flux, str):
+        return json.loads(texte_ou_flux, **options)
+    return json.load(texte_ou_flux, **options)
+
+
 class SourceJson(_SourceObjets):
     format = "json"
     description = "JSON"
@@ -564,9 +616,13 @@ class SourceJson(_SourceObjets):
     def lignes(self) -> Iterator[Ligne]:
         try:
             with self.chemin.open("r", encoding="utf-8-sig") as f:
-                donnees = json.load(f)
+                donnees = _charger(f)
         except UnicodeDecodeError:
             raise DonneeInvalide(f"{self.nom_affiche} : JSON non UTF-8.", champ="fichier") from None
+        except _NombreRefuse as e:
+            raise DonneeInvalide(
+                f"{self.nom_affiche} : JSON refusé ({e}).", champ="fichier"
+            ) from None
         except json.JSONDecodeError as e:
             raise DonneeInvalide(
                 f"{self.nom_affiche} : JSON invalide ligne {e.lineno}, colonne {e.colno} ({e.msg}).",
@@ -595,7 +651,12 @@ class SourceNdjson(_SourceObjets):
                     if not texte.strip():
                         continue
                     try:
-                        valeur = json.loads(texte)
+                        valeur = _charger(texte)
+                    except _NombreRefuse as e:
+                        raise DonneeInvalide(
+                            f"{self.nom_affiche} : JSON refusé ligne {numero} ({e}).",
+                            champ="fichier",
+                        ) from None
                     except RecursionError:
                         raise DonneeInvalide(
                             f"{self.nom_affiche} : JSON trop imbriqué ligne {numero}.",

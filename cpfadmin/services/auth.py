@@ -214,6 +214,17 @@ def verifier_nouveau_mot_de_passe(
     """Raise ``MotDePasseNonConforme`` naming the rule the new password breaks, including the
     last passwords of the account."""
     politique = _politique(compte, politiques)
+    if compte.temporaire_condensat and credentials.verifier_temporaire(
+        nouveau, compte.temporaire_condensat
+    ):
+        # It went by e-mail: whoever read the message would hold the password (issue 13).
+        from cpfadmin.domain.errors import MotDePasseNonConforme
+
+        raise MotDePasseNonConforme(
+            "temporaire",
+            "Le mot de passe temporaire reçu par e-mail ne peut pas devenir votre mot de "
+            "passe : choisissez-en un nouveau.",
+        )
     anciens = uow.comptes.historique(compte.id, politique.historique)  # type: ignore[arg-type]
     if compte.mot_de_passe_hache and compte.mot_de_passe_hache not in anciens:
         anciens = [compte.mot_de_passe_hache, *anciens][: politique.historique]

@@ -124,7 +124,9 @@ def creer_moteur(
     backend = u.get_backend_name()
     if backend == "sqlite":
         moteur = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _configurer_sqlite(moteur)
+        _configurer_sqlite(
+            moteur, Path(u.database) if u.database not in (None, "", ":memory:") else None
+        )
         return moteur
     if backend == "postgresql":
         if u.get_driver_name() != "psycopg":
@@ -183,9 +185,26 @@ def _annoncer_les_attentes(
             minuterie.join()  # no thread outlives the connection attempt
 
 
-def _configurer_sqlite(moteur: Engine) -> None:
+def rendre_prive(fichier: Path) -> None:
+    """The store holds queued temporary passwords: readable by its owner only, whatever the
+    umask (0600), and so are its ``-wal`` and ``-shm`` (SQLite gives them the store's mode)."""
+    import os
+    import stat
+
+    for chemin in (fichier, Path(f"{fichier}-wal"), Path(f"{fichier}-shm")):
+        try:
+            mode = stat.S_IMODE(chemin.stat().st_mode)
+            if mode & 0o077:
+                os.chmod(chemin, mode & 0o700 or 0o600)
+        except OSError:
+            continue  # absent, or not ours: SQLite says what it can't open
+
+
+def _configurer_sqlite(moteur: Engine, fichier: Path | None = None) -> None:
     @event.listens_for(moteur, "connect")
     def _connexion(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        if fichier is not None:
+            rendre_prive(fichier)  # before WAL mode creates the -wal and -shm
         # Let SQLAlchemy's "begin" event below issue BEGIN itself.
         dbapi_connection.isolation_level = None
         curseur = dbapi_connection.cursor()

@@ -1,0 +1,34 @@
+"""Issue 13, point 2: the temporary password went by e-mail; it cannot become the password.
+Through the installed CLI, on the test's store (SQLite, or PostgreSQL in the store-dependent
+pass)."""
+
+from __future__ import annotations
+
+from tests.conftest import MOT_DE_PASSE_ADMIN
+from tests.support.processus import cpfadmin, initialiser
+
+
+def test_first_login_refuses_the_temporary_password_as_the_new_one(isolation):
+    identifiant, temporaire = initialiser()
+    r = cpfadmin(
+        "login", identifiant, "--password-stdin", "--accept-cgu",
+        entree=f"{temporaire}\n{temporaire}\n",
+    )  # fmt: skip
+    assert r.code == 7, r
+    assert "Le mot de passe temporaire reçu par e-mail ne peut pas devenir votre mot de passe" in (
+        r.stderr
+    )
+    assert cpfadmin("me").code == 3  # no session was opened
+    # the same temporary, written with other spaces or case, is the same password
+    r = cpfadmin(
+        "login", identifiant, "--password-stdin", "--accept-cgu",
+        entree=f"{temporaire}\n {temporaire.lower()} \n",
+    )  # fmt: skip
+    assert r.code in (3, 7), r
+    assert "Connecté" not in r.stderr
+    # the temporary still works, for a new password
+    r = cpfadmin(
+        "login", identifiant, "--password-stdin", "--accept-cgu",
+        entree=f"{temporaire}\n{MOT_DE_PASSE_ADMIN}\n",
+    )  # fmt: skip
+    assert r.code == 0, r
