@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -690,11 +691,58 @@ def ecrire(
     lignes: Iterable[dict[str, Any]],
     *,
     excel: bool | None = None,
+    ecraser: bool = False,
 ) -> int:
     """Stream rows to a file (or stdout when ``destination`` is None); returns how many.
     CSV is ``;``-separated; in the form Excel opens in France without garbling the accents
     (``excel``: UTF-8 with BOM, CRLF lines) — by default for a file, not for stdout (a pipe
-    to another program wants neither the BOM nor CR)."""
+    to another program wants neither the BOM nor CR).
+
+    A file is written beside its destination and renamed onto it once complete: never half
+    written, never through a symbolic link, and an existing file is replaced only with
+    ``ecraser`` (--force)."""
+    if destination is None:
+        return _ecrire(None, format_, colonnes, lignes, excel=excel)
+    verifier_destination(destination, ecraser)
+    excel = True if excel is None else excel
+    descripteur, nom = tempfile.mkstemp(prefix=f".{destination.name}-", dir=destination.parent)
+    os.close(descripteur)
+    temporaire = Path(nom)
+    try:
+        n = _ecrire(temporaire, format_, colonnes, lignes, excel=excel)
+        os.replace(temporaire, destination)
+    finally:
+        temporaire.unlink(missing_ok=True)
+    return n
+
+
+def verifier_destination(destination: Path, ecraser: bool) -> None:
+    """A file cpfadmin is about to write: not through a symbolic link, and not over an
+    existing file unless told (--force). Checked before any work, and again at writing."""
+    from cpfadmin.domain.errors import Conflit
+
+    if destination.is_symlink():
+        raise Conflit(
+            f"{destination} est un lien symbolique : cpfadmin n'écrit pas à travers un lien ; "
+            "indiquez le fichier lui-même."
+        )
+    if destination.exists() and not destination.is_file():
+        raise DonneeInvalide(f"{destination} n'est pas un fichier.", champ="fichier")
+    if destination.exists() and not ecraser:
+        raise Conflit(
+            f"{destination} existe déjà : rien n'a été écrit ; --force pour le remplacer.",
+            suggestion="--force",
+        )
+
+
+def _ecrire(
+    destination: Path | None,
+    format_: str,
+    colonnes: Sequence[str],
+    lignes: Iterable[dict[str, Any]],
+    *,
+    excel: bool | None = None,
+) -> int:
     n = 0
     if format_ == "xlsx":
         from openpyxl import Workbook

@@ -371,6 +371,9 @@ def importer(
         Path | None,
         typer.Option("--report", help="Écrire le rapport (.csv pour un tableur, ou .json)."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Remplacer le fichier de --report s'il existe.")
+    ] = False,
 ) -> None:
     """Habiliter des gestionnaires en masse depuis un tableur : chaque ligne est vérifiée avant
     toute écriture ; le rapport donne l'identifiant de chaque compte créé (à transmettre) et la
@@ -401,6 +404,10 @@ def importer(
             f"--report : le dossier {report.parent} n'existe pas (rien n'a été importé).",
             champ="report",
         )
+    if report is not None:
+        from cpfadmin.adapters.fichiers import verifier_destination
+
+        verifier_destination(report, force)  # before anything is imported
     chemin, temporaire = (copier_stdin(), True) if fichier == "-" else (Path(fichier), False)
     analyse = None
     try:
@@ -454,7 +461,7 @@ def importer(
                 "rejetes": analyse.rejetes,
             }
         if report is not None:
-            _ecrire_rapport(report, analyse.rapport.lignes())
+            _ecrire_rapport(report, analyse.rapport.lignes(), force)
         _afficher_rapport(ctx, analyse, resume, dry_run)
         if not dry_run:
             total = resume["crees"] or None
@@ -515,12 +522,13 @@ def _progression(libelle: str, total: int | None = None, unite: str = "lignes"):
     return barre()
 
 
-def _ecrire_rapport(chemin: Path, lignes: Iterable[dict]) -> None:  # type: ignore[type-arg]
+def _ecrire_rapport(chemin: Path, lignes: Iterable[dict], force: bool) -> None:  # type: ignore[type-arg]
     from cpfadmin.adapters.fichiers import ecrire
 
     colonnes = [c for c, _ in COLONNES_RAPPORT]
     format_ = "json" if chemin.suffix.lower() == ".json" else "csv"
-    ecrire(chemin, format_, colonnes, lignes)
+    # Checked before the import: the report's file was free, or --force was given.
+    ecrire(chemin, format_, colonnes, lignes, ecraser=True)
 
 
 def _annoncer_lecture(ctx, analyse) -> None:  # type: ignore[no-untyped-def]
@@ -635,6 +643,9 @@ def exporter(
             show_default=False,
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Remplacer le fichier de --fichier s'il existe.")
+    ] = False,
 ) -> None:
     """Exporter les comptes d'un organisme avec les colonnes de l'import (plus identifiant,
     rôle et statut) : l'export se réimporte tel quel, dans un autre organisme par exemple.
@@ -669,7 +680,9 @@ def exporter(
             uow, acteur, organisme_siret=organisme, unite=unite, statut=statut
         )
         try:
-            return ecrire(fichier, format_, tableur.COLONNES_EXPORT, lignes, excel=excel)
+            return ecrire(
+                fichier, format_, tableur.COLONNES_EXPORT, lignes, excel=excel, ecraser=force
+            )
         except (IsADirectoryError, PermissionError, FileNotFoundError) as e:
             raise DonneeInvalide(
                 f"Écriture impossible dans {fichier} : {raison_systeme(e)}.", champ="fichier"

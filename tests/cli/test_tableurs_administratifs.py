@@ -345,6 +345,13 @@ def test_export_to_a_csv_file_is_excels_form_and_stdout_is_plain_unless_asked(em
     r = employeur.console(
         "gestionnaires", "export", "--fichier", str(sortie), "--no-excel", jeton=employeur.jeton_ap
     )
+    assert r.exit_code == 6 and "existe déjà" in erreur_en_une_ligne(r)  # never overwritten
+    assert sortie.read_bytes() == octets
+    r = employeur.console(
+        "gestionnaires", "export", "--fichier", str(sortie), "--no-excel", "--force",
+        jeton=employeur.jeton_ap,
+    )  # fmt: skip
+    assert r.exit_code == 0, r.stderr
     octets = sortie.read_bytes()
     assert not octets.startswith(b"\xef\xbb\xbf") and b"\r" not in octets
 
@@ -372,3 +379,33 @@ def test_headers_alphabet_is_not_a_column(employeur):
     chemin = ecrire_csv(employeur.fichier("agents.csv"), [{**agent(1), "x": ""}], entetes=entetes)
     r = employeur.importer(chemin, "--create-unites")
     assert r.exit_code == 0, r.stderr
+
+
+# --- issue 13, point 11: --fichier and --report never overwrite nor follow a link -------------
+def test_export_and_report_refuse_an_existing_file_or_a_link_unless_force(employeur, tmp_path):
+    chemin = ecrire_csv(employeur.fichier("agents.csv"), [agent(1)], entetes=ADMINISTRATIFS)
+    precieux = tmp_path / "precieux.txt"
+    precieux.write_text("à garder")
+    lien = employeur.fichier("rapport.csv")
+    lien.symlink_to(precieux)
+    avant, eml = empreinte(employeur.url), len(courriels())
+
+    r = employeur.importer(chemin, "--create-unites", "--report", str(lien))
+    assert r.exit_code == 6 and "lien symbolique" in erreur_en_une_ligne(r)
+    r = employeur.importer(chemin, "--create-unites", "--report", str(lien), "--force")
+    assert r.exit_code == 6  # not even with --force
+    existant = employeur.fichier("existant.csv")
+    existant.write_text("à garder")
+    r = employeur.importer(chemin, "--create-unites", "--report", str(existant))
+    assert r.exit_code == 6 and "existe déjà" in erreur_en_une_ligne(r)
+    assert empreinte(employeur.url) == avant and len(courriels()) == eml  # nothing imported
+    assert precieux.read_text() == "à garder" and existant.read_text() == "à garder"
+
+    r = employeur.importer(chemin, "--create-unites", "--report", str(existant), "--force")
+    assert r.exit_code == 0, r.stderr
+    assert "identifiant" in existant.read_text(encoding="utf-8-sig")
+    r = employeur.console(
+        "gestionnaires", "export", "--fichier", str(lien), "--force", jeton=employeur.jeton_ap
+    )
+    assert r.exit_code == 6 and precieux.read_text() == "à garder"
+    assert lien.is_symlink()
