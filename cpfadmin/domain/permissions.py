@@ -179,6 +179,10 @@ def qualites(acteur: Habilitation, organisme_id: int) -> frozenset[Qualite]:
     return frozenset(resultat)
 
 
+def _cdc_elle_meme(acteur: Habilitation, organisme_id: int) -> bool:
+    return acteur.organisme_type is TypeOrganisme.CDC and acteur.organisme_id == organisme_id
+
+
 def autorise(
     action: Action,
     acteur: Habilitation,
@@ -190,6 +194,10 @@ def autorise(
     """True when the table allows the action (and it is not on the actor's own account)."""
     if compte_cible_id == acteur.compte_id and action in INTERDITES_SUR_SOI:
         return False
+    if action is Action.ADMIN_DESIGNER and _cdc_elle_meme(acteur, organisme_id):
+        # A CDC délégué counts as an operator, but must not put a puppet in the place of the
+        # CDC's own principal admin: that is the current one's call alone (SPEC §2).
+        return acteur.role is AP
     regles = REGLES[action]
     for qualite in qualites(acteur, organisme_id):
         cibles = regles.get(qualite)
@@ -222,5 +230,10 @@ def verifier(
         )
     if qualites(acteur, organisme_id) == {Qualite.G}:
         raise AccesRefuse(REFUS_GESTIONNAIRE[action, objet])
+    if action is Action.ADMIN_DESIGNER and _cdc_elle_meme(acteur, organisme_id):
+        raise AccesRefuse(
+            "Votre compte ne permet pas de désigner l'administrateur principal de la CDC : "
+            "c'est à son administrateur principal actuel de le faire."
+        )
     cible = f" ({role_cible.libelle.lower()})" if role_cible is not None else ""
     raise AccesRefuse(f"Votre compte ne permet pas de {LIBELLES[action]}{cible}.")

@@ -115,7 +115,7 @@ SANS_CIBLE: dict[Action, dict[str, str]] = {
     # designate the principal admin of O: OP only
     Action.ADMIN_DESIGNER: {
         "OP-AP": "X|X",
-        "OP-AD": "X|X",
+        "OP-AD": "X|.",  # not the CDC's own principal admin (issue 13, point 10)
         "G-cdc": ".|.",
         "AP-O": ".|.",
         "AD-O": ".|.",
