@@ -7,7 +7,7 @@ from typing import Any
 
 from cpfadmin.config import Politiques
 from cpfadmin.domain import credentials, password_policy
-from cpfadmin.domain.errors import EtatIncompatible, IdentifiantsInvalides
+from cpfadmin.domain.errors import CompteVerrouille, EtatIncompatible, IdentifiantsInvalides
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.domain.roles import Role, StatutCompte
 from cpfadmin.services import auth, courrier
@@ -18,11 +18,31 @@ from cpfadmin.store.uow import UniteDeTravail
 
 
 def _exiger_actuel(uow: UniteDeTravail, compte: Compte, actuel: str) -> None:
+    """The current password, checked as a login is: a wrong one counts toward the lockout, and
+    while the account is locked even the right one is refused — a stolen session is no
+    guessing oracle. At the lock, every session of the account ends, this one included."""
+    if auth.est_verrouille(compte, uow.maintenant()):
+        _fin_des_sessions(uow, compte)
+        raise CompteVerrouille(
+            "Compte temporairement verrouillé après des échecs répétés : toutes ses sessions "
+            "sont terminées ; reconnectez-vous après le déverrouillage."
+        )
     if not compte.mot_de_passe_hache or not credentials.verifier_mot_de_passe(
         actuel, compte.mot_de_passe_hache
     ):
         auth.compter_echec(uow, compte, "mot_de_passe_actuel_incorrect")
+        if auth.est_verrouille(compte, uow.maintenant()):
+            _fin_des_sessions(uow, compte)
+            raise CompteVerrouille(
+                "Mot de passe actuel incorrect : le compte est maintenant verrouillé après des "
+                "échecs répétés, et toutes ses sessions sont terminées."
+            )
         raise IdentifiantsInvalides("Mot de passe actuel incorrect.")
+
+
+def _fin_des_sessions(uow: UniteDeTravail, compte: Compte) -> None:
+    uow.sessions.revoquer_toutes(compte.id, uow.maintenant())  # type: ignore[arg-type]
+    uow.commit()
 
 
 def _compte(uow: UniteDeTravail, acteur: Acteur) -> Compte:

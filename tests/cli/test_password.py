@@ -110,3 +110,19 @@ def test_policy_shows_the_callers_rules(cli, operateur):
 def test_password_commands_need_a_session(cli, initialise):
     for args in (("password", "policy"), ("password", "renew", "ABCDEFGH", "--yes")):
         assert cli(*args).exit_code == 3
+
+
+def test_password_change_is_no_guessing_oracle_for_a_stolen_session(cli, operateur):
+    """Issue 13, point 4: wrong current passwords count toward the lockout; at the lock the
+    session ends, and while locked even the right current password is refused."""
+    for _ in range(4):
+        r = changer(cli, "Pas-Le-Bon-Mot-De-Passe-1", NOUVEAU)
+        assert r.exit_code == 3 and "Mot de passe actuel incorrect." in r.stderr
+    r = changer(cli, "Pas-Le-Bon-Mot-De-Passe-1", NOUVEAU)
+    assert r.exit_code == 3
+    assert "le compte est maintenant verrouillé" in r.stderr
+    assert "toutes ses sessions sont terminées" in r.stderr
+    assert cli("me").exit_code == 3  # the session that guessed is over
+    # locked: neither a login nor a change with the right password gets in
+    r = cli("login", operateur, "--password-stdin", input=MOT_DE_PASSE_ADMIN + "\n")
+    assert r.exit_code == 3
