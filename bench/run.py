@@ -492,6 +492,270 @@ def bench_memoire(petit: int, grand: int) -> list[Mesure]:
     ]
 
 
+# --- 4. workbooks: XLSX and ODS against CSV ---------------------------------------------------
+# Notes for the report that belong to no measure (an ODS row skipped, say).
+REMARQUES: list[str] = []
+PROFIL_LIBREOFFICE = "file:///tmp/lo-bench-profile"
+
+SCRIPT_LECTURE = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    lecteur, fichier = sys.argv[1], sys.argv[2]
+    if lecteur == "calamine":
+        import python_calamine
+        from cpfadmin.adapters.fichiers import ouvrir
+        debut = time.perf_counter()
+        source = ouvrir(Path(fichier))
+        n = 0
+        for _ in range(2):  # validation pass, then writing pass
+            for ligne in source.lignes():
+                n += 1
+    else:  # what the former SourceXlsx did: one load for the header, one per pass
+        from openpyxl import load_workbook
+        debut = time.perf_counter()
+        def feuille():
+            flux = open(fichier, "rb")
+            classeur = load_workbook(flux, read_only=True, data_only=True)
+            return flux, classeur, classeur.worksheets[0].iter_rows(values_only=True)
+        flux, classeur, rangees = feuille()
+        entetes = ["" if e is None else str(e).strip() for e in next(rangees)]
+        classeur.close(); flux.close()
+        n = 0
+        for _ in range(2):
+            flux, classeur, rangees = feuille()
+            for numero, cellules in enumerate(rangees, start=1):
+                if numero == 1 or not any(c not in (None, "") for c in cellules):
+                    continue
+                valeurs = dict(zip(entetes, cellules, strict=False))
+                n += 1
+            classeur.close(); flux.close()
+    duree = time.perf_counter() - debut
+    print(n)
+    sys.stderr.write(f"\\nDUREE={duree}\\n")
+    """
+)
+
+
+def classeur_xlsx(csv_chemin: Path, xlsx_chemin: Path) -> None:
+    """The CSV's rows in an XLSX (openpyxl, write-only), empty cells left empty."""
+    import csv
+
+    from openpyxl import Workbook
+
+    classeur = Workbook(write_only=True)
+    feuille = classeur.create_sheet("Agents")
+    with csv_chemin.open(encoding="utf-8", newline="") as f:
+        for cellules in csv.reader(f, delimiter=";"):
+            feuille.append([c if c != "" else None for c in cellules])
+    classeur.save(xlsx_chemin)
+
+
+def classeur_ods(xlsx_chemin: Path) -> Path | None:
+    """The XLSX converted to ODS by LibreOffice (private profile); None without soffice."""
+    import shutil
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        return None
+    r = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={PROFIL_LIBREOFFICE}",
+            "--headless",
+            "--convert-to",
+            "ods",
+            "--outdir",
+            str(xlsx_chemin.parent),
+            str(xlsx_chemin),
+        ],
+        capture_output=True,
+        timeout=900,
+    )
+    ods = xlsx_chemin.with_suffix(".ods")
+    if r.returncode != 0 or not ods.exists():
+        raise SystemExit(f"soffice --convert-to ods : {(r.stderr or r.stdout).decode()[-500:]}")
+    return ods
+
+
+def fichiers_classeurs(dossier: Path, lignes: int) -> dict[str, Path]:
+    """The same rows as CSV, XLSX and (if LibreOffice is there) ODS."""
+    fichiers = {"csv": dossier / f"agents-{lignes}.csv"}
+    fichier_csv(fichiers["csv"], lignes)
+    fichiers["xlsx"] = dossier / f"agents-{lignes}.xlsx"
+    classeur_xlsx(fichiers["csv"], fichiers["xlsx"])
+    ods = classeur_ods(fichiers["xlsx"])
+    if ods is not None:
+        fichiers["ods"] = ods
+    return fichiers
+
+
+def comptes_crees(maison: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(maison / "data" / "cpfadmin.db") as c:
+        (n,) = c.execute(
+            "SELECT count(*) FROM compte WHERE role != 'administrateur_principal'"
+        ).fetchone()
+    return n
+
+
+def bench_classeurs(lignes: int, n: int, petit: int, grand: int) -> list[Mesure]:
+    import shutil
+
+    mesures: list[Mesure] = []
+    with tempfile.TemporaryDirectory() as d:
+        dossier = Path(d)
+        fichiers = fichiers_classeurs(dossier, lignes)
+        if "ods" not in fichiers:
+            REMARQUES.append(
+                "classeurs ODS — LibreOffice (`soffice`) est introuvable sur cette machine : "
+                "pas de classeur ODS à importer, les lignes ODS (durée et mémoire) ne sont pas "
+                "mesurées."
+            )
+        # One store prepared once (first operator logged in, the employer added), copied
+        # afresh before every import: each import runs on the same empty store.
+        modele = dossier / "modele"
+        _, siret = preparer_import(modele, None)
+
+        def sur_une_copie(format_: str, mesurer: Callable[[Path], float]) -> float:
+            maison = dossier / f"essai-{uuid.uuid4().hex[:8]}"
+            shutil.copytree(modele, maison)
+            try:
+                duree = mesurer(maison)
+                crees = comptes_crees(maison)
+                if crees != lignes:
+                    raise SystemExit(f"import {format_} : {crees} comptes créés sur {lignes}")
+                return duree
+            finally:
+                shutil.rmtree(maison, ignore_errors=True)
+
+        def processus(format_: str) -> float:
+            """The whole command: start-up, import, then the welcome e-mails delivered."""
+            commande = [PYTHON, "-m", "cpfadmin", "gestionnaires", "import"]
+            commande += [str(fichiers[format_]), "--organisme", siret, "--create-unites"]
+            return sur_une_copie(format_, lambda maison: chrono(commande, environnement(maison)))
+
+        def import_seul(format_: str) -> float:
+            """SCRIPT_IMPORT's own timing, as bench_import: from ouvrir() to the rows written."""
+
+            def mesurer(maison: Path) -> float:
+                r = subprocess.run(
+                    [PYTHON, "-c", SCRIPT_IMPORT, str(fichiers[format_]), siret],
+                    env=environnement(maison),
+                    capture_output=True,
+                )
+                if r.returncode:
+                    raise SystemExit(r.stderr.decode()[-800:])
+                return json.loads(r.stdout)["duree"]
+
+            return sur_une_copie(format_, mesurer)
+
+        for format_, nom in (("xlsx", "XLSX"), ("ods", "ODS")):
+            if format_ not in fichiers:
+                continue
+            m, ref = alterner(lambda f=format_: processus(f), lambda: processus("csv"), n)
+            origine = (
+                "écrit par openpyxl"
+                if format_ == "xlsx"
+                else "converti par LibreOffice (`soffice --convert-to ods`) depuis le XLSX"
+            )
+            mesures.append(
+                Mesure(
+                    f"import de {lignes} lignes depuis un classeur {nom} (SQLite)",
+                    m,
+                    ref,
+                    1.5,
+                    note=f"`cpfadmin gestionnaires import --create-unites` (processus entiers) "
+                    f"d'un classeur {nom} {origine}, contre les mêmes lignes en CSV importées "
+                    "dans la même exécution, en alternance ; chaque essai sur une copie du même "
+                    "magasin vide. Cible : ≤ 1,5× le CSV. Le processus entier comprend le "
+                    f"démarrage et l'envoi des {lignes} e-mails de bienvenue qui suit l'import "
+                    "(transport fichier), identiques dans les deux formats : la ligne suivante "
+                    f"isole l'import (écart ici : {(m - ref) * 1000:+.0f} ms)",
+                )
+            )
+            m2, ref2 = alterner(lambda f=format_: import_seul(f), lambda: import_seul("csv"), n)
+            mesures.append(
+                Mesure(
+                    f"… l'import seul, sans démarrage ni envoi des e-mails ({nom} contre CSV)",
+                    m2,
+                    ref2,
+                    None,
+                    note="de `ouvrir()` aux lignes écrites (validation puis écriture), modules "
+                    "chargés, comme la ligne « import de … lignes (SQLite) » : ce que le format "
+                    f"du fichier change vraiment (écart : {(m2 - ref2) * 1000:+.0f} ms)",
+                )
+            )
+        # For information: the reader alone, the XLSX read twice as an import reads it.
+        env = environnement(dossier)
+        cal, opx = alterner(
+            lambda: duree_declaree(
+                [PYTHON, "-c", SCRIPT_LECTURE, "calamine", str(fichiers["xlsx"])], env
+            ),
+            lambda: duree_declaree(
+                [PYTHON, "-c", SCRIPT_LECTURE, "openpyxl", str(fichiers["xlsx"])], env
+            ),
+            n,
+        )
+        mesures.append(
+            Mesure(
+                f"… lecture seule du XLSX de {lignes} lignes, deux passes : calamine contre openpyxl",
+                cal,
+                opx,
+                None,
+                note="`ouvrir()` (python-calamine : la feuille lue une fois puis parcourue deux "
+                "fois) contre openpyxl `load_workbook(read_only=True, data_only=True)` comme le "
+                "lisait l'ancien code (un chargement pour l'en-tête, puis un par passe), les "
+                "lignes rendues en dictionnaires dans les deux cas ; modules chargés, hors "
+                "démarrage de Python",
+            )
+        )
+    # Memory: peak RSS growth of an import from petit to grand rows, as bench_memoire (a
+    # fresh store and one import process per figure).
+    rss: dict[str, list[float]] = {}
+    for taille in (petit, grand):
+        with tempfile.TemporaryDirectory() as d:
+            dossier = Path(d)
+            fichiers = fichiers_classeurs(dossier, taille)
+            for format_ in ("xlsx", "ods"):
+                if format_ in fichiers:
+                    maison = dossier / f"maison-{format_}"
+                    rss.setdefault(format_, []).append(
+                        pic_import(maison, fichiers[format_], taille)
+                    )
+    for format_, nom in (("xlsx", "XLSX"), ("ods", "ODS")):
+        if len(rss.get(format_, [])) < 2:
+            continue
+        avant, apres = rss[format_]
+        mesures.append(
+            Mesure(
+                f"mémoire de pointe, import de {petit} → {grand} lignes depuis un classeur {nom}",
+                apres - avant,
+                avant,
+                200.0,
+                unite="Mo",
+                note=f"croissance du pic RSS : {avant:.0f} Mo → {apres:.0f} Mo (cible : < 200 Mo) ; "
+                "calamine tient en mémoire la feuille lue pendant tout l'import, là où le CSV "
+                "est lu au fil de l'eau",
+            )
+        )
+    return mesures
+
+
+def pic_import(maison: Path, fichier: Path, lignes: int) -> float:
+    """Peak RSS (MB) of one import of ``fichier`` into a fresh store, as bench_memoire."""
+    env, siret = preparer_import(maison, None)
+    r = subprocess.run(
+        [PYTHON, "-c", SCRIPT_IMPORT, str(fichier), siret], env=env, capture_output=True
+    )
+    if r.returncode:
+        raise SystemExit(r.stderr.decode()[-800:])
+    sortie = json.loads(r.stdout)
+    assert sortie["crees"] == lignes, sortie
+    return sortie["rss_max_mo"]
+
+
 # --- 5. list on a large store -------------------------------------------------------------------
 SCRIPT_LISTE_BRUTE = textwrap.dedent(
     """
@@ -657,6 +921,7 @@ def rapport(mesures: list[Mesure], commande: str) -> str:
             )
     lignes += ["", "Notes :", ""]
     lignes += [f"- {m.nom} — {m.note}" for m in mesures if m.note]
+    lignes += [f"- {r}" for r in REMARQUES]
     plancher = next((m for m in mesures if m.nom.startswith("… plancher : ")), None)
     cadre = next((m for m in mesures if m.nom.startswith("… plancher du cadre")), None)
     if plancher is not None and cadre is not None:
@@ -718,13 +983,15 @@ def main() -> int:
         "--rapide", action="store_true", help="tailles réduites, aucun fichier écrit"
     )
     parseur.add_argument(
-        "--seulement", nargs="*", choices=["aide", "login", "import", "memoire", "liste"]
+        "--seulement",
+        nargs="*",
+        choices=["aide", "login", "import", "memoire", "classeurs", "liste"],
     )
     a = parseur.parse_args()
     # As installed: pip compiles the package to bytecode at install time. An editable checkout
     # under PYTHONDONTWRITEBYTECODE would otherwise recompile cpfadmin at every run measured.
     compileall.compile_dir(RACINE / "cpfadmin", quiet=1)
-    quoi = set(a.seulement or ["aide", "login", "import", "memoire", "liste"])
+    quoi = set(a.seulement or ["aide", "login", "import", "memoire", "classeurs", "liste"])
     mesures: list[Mesure] = []
     if "aide" in quoi:
         mesures += bench_aide(5 if a.rapide else 15)
@@ -734,9 +1001,18 @@ def main() -> int:
         mesures += bench_import(1000 if a.rapide else 10_000, 1 if a.rapide else 5, a.postgres)
     if "memoire" in quoi:
         mesures += bench_memoire(1000, 10_000 if a.rapide else 100_000)
+    if "classeurs" in quoi:
+        mesures += bench_classeurs(
+            1000 if a.rapide else 10_000,
+            1 if a.rapide else 5,
+            1000,
+            10_000 if a.rapide else 100_000,
+        )
     if "liste" in quoi:
         mesures += bench_liste(10_000 if a.rapide else 100_000, 3 if a.rapide else 7, a.postgres)
     commande = "python bench/run.py" + (" --postgres URL" if a.postgres else "")
+    commande += " --rapide" if a.rapide else ""
+    commande += f" --seulement {' '.join(a.seulement)}" if a.seulement else ""
     texte = rapport(mesures, commande)
     print(texte)
     if not a.rapide and not a.seulement:

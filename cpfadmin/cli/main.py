@@ -306,9 +306,26 @@ class GroupeCpf(TyperGroup):
                 CodeSortie.ERREUR_INATTENDUE,
                 suggestion="relancez avec --debug pour le détail",
             )
+        if code != CodeSortie.INTERROMPU:
+            _attendre_les_fils()  # Ctrl-C means now: the person asked to stop
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _attendre_les_fils(delai: float = 5.0) -> None:
+    """Let the background threads of a command (the bcrypt head start, the imports made while
+    a prompt waits) finish before the interpreter shuts down: a daemon thread still inside a
+    C extension's import or bcrypt at finalization can abort the process (SIGABRT) instead
+    of the exit code the command chose. The keyring call has its own timeout and is not
+    waited for."""
+    import threading
+    import time
+
+    fin = time.monotonic() + delai  # in all: a thread stuck on a lock must not hold the exit
+    for fil in threading.enumerate():
+        if fil.daemon and fil.name in ("cpfadmin-bcrypt", "cpfadmin-prechargement"):
+            fil.join(max(0.0, fin - time.monotonic()))
 
 
 app = typer.Typer(

@@ -197,7 +197,7 @@ def autorise(
     if action is Action.ADMIN_DESIGNER and _cdc_elle_meme(acteur, organisme_id):
         # A CDC délégué counts as an operator, but must not put a puppet in the place of the
         # CDC's own principal admin: that is the current one's call alone (SPEC §2).
-        return acteur.role is AP
+        return acteur.role == AP
     regles = REGLES[action]
     for qualite in qualites(acteur, organisme_id):
         cibles = regles.get(qualite)

@@ -237,7 +237,7 @@ def secret_service_verrouille(tmp_path: Path) -> Iterator[dict[str, str]]:
 
         script = (
             "import secretstorage, time\n"
-            "for _ in range(100):\n"
+            "for _ in range(1200):  # the daemon may take a while on a loaded machine\n"
             "    try:\n"
             "        c = secretstorage.get_default_collection(secretstorage.dbus_init())\n"
             "        break\n"
@@ -251,7 +251,7 @@ def secret_service_verrouille(tmp_path: Path) -> Iterator[dict[str, str]]:
             env={**os.environ, **env},
             capture_output=True,
             text=True,
-            timeout=30,
+            timeout=180,
         )
         assert fini.returncode == 0, fini.stderr
         yield env

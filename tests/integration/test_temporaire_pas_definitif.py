@@ -4,11 +4,13 @@ pass)."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import MOT_DE_PASSE_ADMIN
 from tests.support.processus import cpfadmin, initialiser
 
 
-def test_first_login_refuses_the_temporary_password_as_the_new_one(isolation):
+def test_first_login_refuses_the_temporary_password_as_the_new_one(url_base):
     identifiant, temporaire = initialiser()
     r = cpfadmin(
         "login", identifiant, "--password-stdin", "--accept-cgu",
@@ -32,3 +34,27 @@ def test_first_login_refuses_the_temporary_password_as_the_new_one(isolation):
         entree=f"{temporaire}\n{MOT_DE_PASSE_ADMIN}\n",
     )  # fmt: skip
     assert r.code == 0, r
+
+
+@pytest.mark.parametrize(
+    "nouveau, regle",
+    [
+        ("Motdepasse-2026-!!", "mots de passe courants ou divulgués"),
+        ("Password12345678!A", "suites de clavier"),
+        ("court-A1!", "trop court"),
+        ("Alice-Martin-2026-xyz!", "votre nom"),
+    ],
+    ids=["courant", "clavier", "court", "personnel"],
+)
+def test_policy_rejections_at_first_login_end_with_exit_7_not_a_signal(url_base, nouveau, regle):
+    """Issue 13, point 3: a rejection came while the background threads (the bcrypt head
+    start, the imports made during the prompt) still ran, and the interpreter's shutdown
+    aborted the process (signal 6) on PostgreSQL. Every rejection ends with exit 7."""
+    identifiant, temporaire = initialiser()
+    r = cpfadmin(
+        "login", identifiant, "--password-stdin", "--accept-cgu",
+        entree=f"{temporaire}\n{nouveau}\n",
+    )  # fmt: skip
+    assert r.code == 7, r
+    assert regle in r.stderr
+    assert "Fatal Python error" not in r.stderr

@@ -121,7 +121,33 @@ class Monde:
 
     def redesigner(self, organisme: str, acteur: str) -> None:
         """Make the actor's account the principal admin of its organisme again (after a case
-        designated another one); done by OP-AD, whom a designation never demotes."""
+        designated another one); done by OP-AD, whom a designation never demotes — except for
+        the CDC itself, whose principal only its principal designates (the new one, outside
+        the cast): there the roles are put back in the store directly."""
+        if organisme == "cdc":
+
+            def remettre(u: UniteDeTravail) -> None:
+                identifiant = self.acteurs[acteur].identifiant
+                comptes = list(
+                    u.session.exec(
+                        select(Compte).where(
+                            Compte.organisme_id == self.acteurs[acteur].habilitation.organisme_id
+                        )
+                    )
+                )
+                for compte in comptes:  # one principal per organisme: demote first
+                    if compte.role == Role.ADMINISTRATEUR_PRINCIPAL.value:
+                        compte.role = Role.ADMINISTRATEUR_DELEGUE.value
+                        u.session.add(compte)
+                u.session.flush()
+                for compte in comptes:
+                    if compte.identifiant == identifiant:
+                        compte.role = Role.ADMINISTRATEUR_PRINCIPAL.value
+                        u.session.add(compte)
+                u.commit()
+
+            self.executer(remettre)
+            return
         self.executer(
             lambda u: organismes.designer_administrateur(
                 u,

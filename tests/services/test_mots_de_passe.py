@@ -12,6 +12,7 @@ from sqlmodel import select
 from cpfadmin.config import Politiques
 from cpfadmin.domain.errors import (
     AccesRefuse,
+    CompteVerrouille,
     EtatIncompatible,
     IdentifiantsInvalides,
     MotDePasseNonConforme,
@@ -204,9 +205,14 @@ def test_change_requires_the_current_password_and_counts_a_wrong_one(monde: Mond
         with monde.uow() as u, pytest.raises(IdentifiantsInvalides, match="actuel"):
             mots_de_passe.changer(u, acteur, "faux", "Nouveau-Gest-2027!", monde.politiques)
     assert monde.compte(acteur.identifiant).echecs_consecutifs == 4
-    with monde.uow() as u, pytest.raises(IdentifiantsInvalides):
+    with monde.uow() as u, pytest.raises(CompteVerrouille, match="sessions sont terminées"):
         mots_de_passe.changer(u, acteur, "faux", "Nouveau-Gest-2027!", monde.politiques)
     assert monde.compte(acteur.identifiant).verrouille_jusqua is not None
+    # locked: the right current password is refused too (no guessing oracle)
+    with monde.uow() as u, pytest.raises(CompteVerrouille):
+        mots_de_passe.changer(
+            u, acteur, NOUVEAU_GESTIONNAIRE, "Nouveau-Gest-2027!", monde.politiques
+        )
 
 
 def test_change_names_the_failed_rule_and_changes_nothing(monde: Monde):

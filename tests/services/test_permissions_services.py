@@ -388,7 +388,7 @@ ATTENDUS: list[tuple[Scenario, str]] = [
     (_organisme_modifier("O"), "o o . . . . . . ."),
     (_organisme_modifier("cdc"), "o o . . . . . . ."),
     (_designer("O"), "o o . . . . . . ."),
-    (_designer("cdc"), "o o . . . . . . ."),
+    (_designer("cdc"), "o . . . . . . . ."),  # the CDC's own: its principal only (issue 13)
     (_cgu_publier(), "o o . . . . . . ."),
     # audit: OP all; AP(O), AD(O) the events of O; gestionnaires none
     (_audit_lister(None), "o o . o o . o o ."),
