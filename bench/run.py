@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 RACINE = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -430,13 +431,7 @@ def importer_une_fois(lignes: int, url_admin: str | None) -> tuple[float, float,
             env, siret = preparer_import(maison, url)
             fichier = maison / "agents.csv"
             fichier_csv(fichier, lignes)
-            r = subprocess.run(
-                [PYTHON, "-c", SCRIPT_IMPORT, str(fichier), siret], env=env, capture_output=True
-            )
-            if r.returncode:
-                raise SystemExit(r.stderr.decode()[-800:])
-            sortie = json.loads(r.stdout)
-            assert sortie["crees"] == lignes, sortie
+            sortie = _importer(env, fichier, siret, lignes)
             # The baseline: a raw Core bulk insert of the same final rows into an empty store of
             # the same schema.
             url_source = url or f"sqlite:///{maison / 'data' / 'cpfadmin.db'}"
@@ -746,6 +741,11 @@ def bench_classeurs(lignes: int, n: int, petit: int, grand: int) -> list[Mesure]
 def pic_import(maison: Path, fichier: Path, lignes: int) -> float:
     """Peak RSS (MB) of one import of ``fichier`` into a fresh store, as bench_memoire."""
     env, siret = preparer_import(maison, None)
+    return _importer(env, fichier, siret, lignes)["rss_max_mo"]
+
+
+def _importer(env: dict[str, str], fichier: Path, siret: str, lignes: int) -> dict[str, Any]:
+    """One run of SCRIPT_IMPORT: its JSON (time, peak RSS), every row created."""
     r = subprocess.run(
         [PYTHON, "-c", SCRIPT_IMPORT, str(fichier), siret], env=env, capture_output=True
     )
@@ -753,7 +753,7 @@ def pic_import(maison: Path, fichier: Path, lignes: int) -> float:
         raise SystemExit(r.stderr.decode()[-800:])
     sortie = json.loads(r.stdout)
     assert sortie["crees"] == lignes, sortie
-    return sortie["rss_max_mo"]
+    return sortie
 
 
 # --- 5. list on a large store -------------------------------------------------------------------

@@ -439,6 +439,11 @@ class _ClasseurCalamine:
         return iter(self._onglets[nom].iter_rows())
 
 
+# A flat ODS may repeat a row or a cell N times in one element: a filled one is expanded,
+# never cut short in silence — past this, the file is refused.
+REPETITIONS_MAX = 10_000
+
+
 class _ClasseurFods:
     """A flat ODS (``.fods``: the whole workbook in one XML file), which calamine does not
     read: streamed with defusedxml (no entity expansion, no external resource), a row at a
@@ -507,7 +512,13 @@ class _ClasseurFods:
             for _ in range(vides):
                 yield []
             vides = 0
-            for _ in range(min(repetees, 10_000)):
+            if repetees > REPETITIONS_MAX:
+                raise DonneeInvalide(
+                    f"une ligne non vide répétée {repetees} fois (plus de {REPETITIONS_MAX}) : "
+                    "ce n'est pas un tableau d'agents ordinaire.",
+                    champ="fichier",
+                )
+            for _ in range(repetees):
                 yield list(cellules)
 
     def _cellules(self, rangee: Any) -> list[Any]:
@@ -524,7 +535,13 @@ class _ClasseurFods:
                 continue
             cellules.extend([""] * vides)
             vides = 0
-            cellules.extend([valeur] * min(repetees, 1_000))
+            if repetees > REPETITIONS_MAX:
+                raise DonneeInvalide(
+                    f"une cellule non vide répétée sur {repetees} colonnes (plus de "
+                    f"{REPETITIONS_MAX}) : ce n'est pas un tableau d'agents ordinaire.",
+                    champ="fichier",
+                )
+            cellules.extend([valeur] * repetees)
         return cellules
 
     def _valeur(self, cellule: Any, o: str) -> Any:

@@ -98,3 +98,13 @@ def test_json_numbers_no_cell_holds_are_invalid_input(employeur, contenu, raison
     ndjson = employeur.fichier("agents.ndjson")
     ndjson.write_text(contenu[1:-1] + "\n")
     assert f"ligne 1 ({raison})" in _refuse(employeur, ndjson)
+
+
+def test_a_flat_ods_row_repeated_past_the_bound_is_refused_not_cut_short(employeur):
+    texte = (FIXTURES / "agents.fods").read_text(encoding="utf-8")
+    debut = texte.index("<table:table-row", texte.index("<table:table-row") + 1)  # a data row
+    fin = texte.index(">", debut)
+    ligne = texte[debut:fin] + ' table:number-rows-repeated="20000"'
+    chemin = employeur.fichier("repete.fods")
+    chemin.write_text(texte[:debut] + ligne + texte[fin:], encoding="utf-8")
+    assert "répétée 20000 fois" in _refuse(employeur, chemin)

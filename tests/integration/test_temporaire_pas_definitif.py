@@ -7,32 +7,27 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import MOT_DE_PASSE_ADMIN
-from tests.support.processus import cpfadmin, initialiser
+from tests.support.processus import Resultat, cpfadmin, initialiser
+
+
+def _premier_login(identifiant: str, entree: str) -> Resultat:
+    return cpfadmin("login", identifiant, "--password-stdin", "--accept-cgu", entree=entree)
 
 
 def test_first_login_refuses_the_temporary_password_as_the_new_one(url_base):
     identifiant, temporaire = initialiser()
-    r = cpfadmin(
-        "login", identifiant, "--password-stdin", "--accept-cgu",
-        entree=f"{temporaire}\n{temporaire}\n",
-    )  # fmt: skip
+    r = _premier_login(identifiant, f"{temporaire}\n{temporaire}\n")
     assert r.code == 7, r
     assert "Le mot de passe temporaire reçu par e-mail ne peut pas devenir votre mot de passe" in (
         r.stderr
     )
     assert cpfadmin("me").code == 3  # no session was opened
     # the same temporary, written with other spaces or case, is the same password
-    r = cpfadmin(
-        "login", identifiant, "--password-stdin", "--accept-cgu",
-        entree=f"{temporaire}\n {temporaire.lower()} \n",
-    )  # fmt: skip
+    r = _premier_login(identifiant, f"{temporaire}\n {temporaire.lower()} \n")
     assert r.code in (3, 7), r
     assert "Connecté" not in r.stderr
     # the temporary still works, for a new password
-    r = cpfadmin(
-        "login", identifiant, "--password-stdin", "--accept-cgu",
-        entree=f"{temporaire}\n{MOT_DE_PASSE_ADMIN}\n",
-    )  # fmt: skip
+    r = _premier_login(identifiant, f"{temporaire}\n{MOT_DE_PASSE_ADMIN}\n")
     assert r.code == 0, r
 
 
@@ -51,10 +46,7 @@ def test_policy_rejections_at_first_login_end_with_exit_7_not_a_signal(url_base,
     start, the imports made during the prompt) still ran, and the interpreter's shutdown
     aborted the process (signal 6) on PostgreSQL. Every rejection ends with exit 7."""
     identifiant, temporaire = initialiser()
-    r = cpfadmin(
-        "login", identifiant, "--password-stdin", "--accept-cgu",
-        entree=f"{temporaire}\n{nouveau}\n",
-    )  # fmt: skip
+    r = _premier_login(identifiant, f"{temporaire}\n{nouveau}\n")
     assert r.code == 7, r
     assert regle in r.stderr
     assert "Fatal Python error" not in r.stderr
