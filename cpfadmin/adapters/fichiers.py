@@ -287,10 +287,10 @@ class SourceCsv(Source):
                     "non fermés).",
                     champ="fichier",
                 ) from None
-        self.indice_entete = _placer_entete(self, premieres, regles)
+        indice_entete = _placer_entete(self, premieres, regles)
         encodage = {"utf-8-sig": "UTF-8 avec BOM", "utf-8": "UTF-8", "cp1252": "Windows-1252"}
         self.description = f"CSV ({encodage[self.encodage]}, séparateur « {self.separateur} »)"
-        if self.indice_entete < 0 or not any(self.entetes):
+        if indice_entete < 0 or not any(self.entetes):
             raise DonneeInvalide(
                 f"{nom_affiche} : fichier vide ou sans ligne d'en-tête.", champ="fichier"
             )
@@ -367,9 +367,9 @@ class SourceClasseur(Source):
             raise DonneeInvalide(f"{nom_affiche} : classeur sans feuille.", champ="fichier")
         self.feuille, premieres = premier
         self.classeur = classeur
-        self.indice_entete = _placer_entete(self, premieres, regles)
+        indice_entete = _placer_entete(self, premieres, regles)
         self.description = f"{NOM_FORMAT[format_]}, feuille « {self.feuille} »"
-        if self.indice_entete < 0 or not any(self.entetes):
+        if indice_entete < 0 or not any(self.entetes):
             autres = [n for n in self.feuilles if n != self.feuille]
             raise DonneeInvalide(
                 f"{nom_affiche} : feuille « {self.feuille} » vide ou sans ligne d'en-tête"
