@@ -104,13 +104,34 @@ def cpf(
     return r
 
 
+def ecrire_cout_bcrypt(url: str, cout: int) -> None:
+    from sqlalchemy import create_engine, delete, insert
+
+    from cpfadmin.store.models import ReglePolitique
+
+    table = ReglePolitique.__table__
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    moteur = create_engine(url)
+    with moteur.begin() as c:
+        c.execute(delete(table).where(table.c.cle == "bcrypt_cost"))
+        c.execute(
+            insert(table).values(cle="bcrypt_cost", valeur=str(cout), modifie_le=datetime.now(UTC))
+        )
+    moteur.dispose()
+
+
 def store_initialise(
     maison: Path, url: str | None = None, cout: int = 4
 ) -> tuple[dict[str, str], str]:
-    """A store with the first operator logged in; returns (env, identifiant)."""
+    """A store with the first operator logged in; returns (env, identifiant). The bcrypt cost
+    is the store's policy: the store is migrated first and the cost written into it, as its
+    owner may (``politique set`` keeps to 10–15; the setup of a bench wants 4)."""
     maison.mkdir(parents=True, exist_ok=True)
-    (maison / "config.toml").write_text(f"[profiles.default.policy]\nbcrypt_cost = {cout}\n")
+    (maison / "config.toml").write_text("")
     env = environnement(maison, **({"CPFADMIN_DATABASE_URL": url} if url else {}))
+    cpf(env, "db", "upgrade")
+    ecrire_cout_bcrypt(url or f"sqlite:///{maison / 'data' / 'cpfadmin.db'}", cout)
     init = json.loads(
         cpf(
             env,

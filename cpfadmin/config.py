@@ -56,14 +56,10 @@ def chemins() -> Chemins:
 
 
 @dataclass(frozen=True)
-class Politiques:
-    """Policy overrides a profile may set (``[profiles.NAME.policy]``)."""
+class Reglages:
+    """What ``[profiles.NAME.policy]`` may still set: the client's own business. The security
+    policy (sessions, lockout, passwords, bcrypt) is the store's (``cpfadmin politique``)."""
 
-    bcrypt_cost: int = 12
-    temporary_password_days: int = 7
-    session_absolute_hours: float = 12
-    session_idle_minutes: float = 60
-    admin_password_days: int = 365
     keyring_timeout_seconds: float = 5
 
 
@@ -83,11 +79,16 @@ class Courrier:
 class Profil:
     nom: str
     url_base: str
-    politiques: Politiques = field(default_factory=Politiques)
+    reglages: Reglages = field(default_factory=Reglages)
     courrier: Courrier = field(default_factory=Courrier)
     url_explicite: bool = False
     # How long a command waits for the database server to answer a connection (PostgreSQL).
     connect_timeout_seconds: float = DELAI_CONNEXION_DEFAUT
+    # What the command should say about the file before it goes on (security keys ignored).
+    avertissements: tuple[str, ...] = ()
+    # ``audit_checkpoint_key``: the operator's Ed25519 key that signs audit checkpoints (kept
+    # off the store's machine), whose public half ``audit verify --checkpoint`` trusts.
+    cle_point_de_controle: Path | None = None
 
 
 def _lire_toml(fichier: Path) -> dict[str, Any]:
@@ -161,7 +162,7 @@ def charger_profil(nom: str | None = None, url_base: str | None = None) -> Profi
             f"Profil inconnu : « {nom} » (absent de {c.fichier_configuration}).", champ="profile"
         )
     origine = f"[profiles.{nom}]"
-    politiques = _section(Politiques, section.pop("policy", {}), f"{origine}.policy")
+    reglages, avertissements = _reglages(section.pop("policy", {}), f"{origine}.policy")
     courrier = _section(Courrier, section.pop("mail", {}), f"{origine}.mail")
     url_profil = section.pop("database_url", None)
     if url_profil is not None and not isinstance(url_profil, str):
@@ -169,6 +170,12 @@ def charger_profil(nom: str | None = None, url_base: str | None = None) -> Profi
             f"Configuration invalide dans {origine} : database_url attend une URL."
         )
     delai = _delai_connexion(section.pop("connect_timeout_seconds", None), origine)
+    cle_point = section.pop("audit_checkpoint_key", None)
+    if cle_point is not None and (not isinstance(cle_point, str) or not cle_point.strip()):
+        raise DonneeInvalide(
+            f"Configuration invalide dans {origine} : audit_checkpoint_key attend le chemin "
+            "d'un fichier de clé."
+        )
     if section:
         raise DonneeInvalide(
             f"Configuration : clé(s) inconnue(s) dans {origine} : {', '.join(sorted(section))}."
@@ -177,11 +184,36 @@ def charger_profil(nom: str | None = None, url_base: str | None = None) -> Profi
     return Profil(
         nom=nom,
         url_base=url or url_sqlite_par_defaut(c, nom),
-        politiques=politiques,
+        reglages=reglages,
         courrier=courrier,
         url_explicite=url is not None,
         connect_timeout_seconds=delai,
+        avertissements=avertissements,
+        # A relative path is read from the configuration's folder, wherever the command runs.
+        cle_point_de_controle=(c.configuration / Path(cle_point).expanduser())
+        if cle_point
+        else None,
     )
+
+
+def _reglages(valeurs: Any, origine: str) -> tuple[Reglages, tuple[str, ...]]:
+    """The client's settings of ``[profiles.NAME.policy]``. A key of the security policy there
+    (left from an earlier version) is ignored with a warning: nothing in a user's file may
+    relax what the system decides (SPEC §4)."""
+    from cpfadmin.domain.politique import REGLES
+
+    valeurs = dict(_table(valeurs, origine))
+    ignorees = sorted(cle for cle in valeurs if cle in REGLES)
+    for cle in ignorees:
+        del valeurs[cle]
+    avertissements = ()
+    if ignorees:
+        avertissements = (
+            f"{origine} : {', '.join(ignorees)} ignoré(s) — la politique de sécurité est celle "
+            "de la base (cpfadmin politique show ; un opérateur la change avec « cpfadmin "
+            "politique set CLÉ VALEUR »). Retirez ces lignes du fichier de configuration.",
+        )
+    return _section(Reglages, valeurs, origine), avertissements
 
 
 def _delai_connexion(valeur: Any, origine: str) -> float:

@@ -41,6 +41,11 @@ MOT_DE_PASSE_GESTIONNAIRE = "Solide-Gest-2026!"
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: only meaningful on the embedded SQLite store")
+    config.addinivalue_line(
+        "markers",
+        "base_absente: the test's store does not exist before the test (init creates it); "
+        "otherwise it is prepared (migrated, test policy in the store)",
+    )
     if BACKEND == "postgresql" and not URL_POSTGRES:
         raise pytest.UsageError(
             "CPFADMIN_TEST_BACKEND=postgresql demande CPFADMIN_TEST_POSTGRES_URL."
@@ -118,26 +123,27 @@ def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setenv("PYTHONPATH", str(RACINE))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
-    # bcrypt at cost 4 keeps the suite fast; the default cost (12) has tests of its own.
-    (cpf / "config.toml").write_text(
-        "[profiles.default.policy]\nbcrypt_cost = 4\n", encoding="utf-8"
-    )
+    (cpf / "config.toml").write_text("", encoding="utf-8")
     precedent = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
     yield cpf
     keyring.set_keyring(precedent)
 
 
-def _creer_base_postgres() -> tuple[str, str]:
+def _creer_base_postgres(preparee: bool = False) -> tuple[str, str]:
     import psycopg
     from sqlalchemy.engine import make_url
 
     assert URL_POSTGRES
     nom = f"cpf_test_{uuid.uuid4().hex[:12]}"
     admin = make_url(URL_POSTGRES.replace("postgresql+psycopg://", "postgresql://"))
-    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as c:
-        c.execute(f'CREATE DATABASE "{nom}"')
-    return nom, admin.set(database=nom).render_as_string(hide_password=False)
+    url = admin.set(database=nom).render_as_string(hide_password=False)
+    if preparee:
+        gabarits.preparer(url)
+    else:
+        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as c:
+            c.execute(f'CREATE DATABASE "{nom}"')
+    return nom, url
 
 
 def _supprimer_base_postgres(nom: str) -> None:
@@ -151,11 +157,16 @@ def _supprimer_base_postgres(nom: str) -> None:
 
 
 @pytest.fixture
-def url_base(isolation: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def url_base(
+    isolation: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[str]:
     """The store of this test: the embedded default, or a fresh PostgreSQL database (then also
-    exported as ``CPFADMIN_DATABASE_URL`` so the CLI uses it)."""
+    exported as ``CPFADMIN_DATABASE_URL`` so the CLI uses it). Prepared as an operator would
+    before ``init`` — migrated, the test policy (bcrypt cost 4) in the store — unless the test
+    is marked ``base_absente``."""
+    preparee = request.node.get_closest_marker("base_absente") is None
     if BACKEND == "postgresql":
-        nom, url = _creer_base_postgres()
+        nom, url = _creer_base_postgres(preparee)
         monkeypatch.setenv("CPFADMIN_DATABASE_URL", url)
         try:
             yield url
@@ -164,7 +175,10 @@ def url_base(isolation: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
             _supprimer_base_postgres(nom)
     else:
-        yield f"sqlite:///{isolation / 'data' / 'cpfadmin.db'}"
+        url = f"sqlite:///{isolation / 'data' / 'cpfadmin.db'}"
+        if preparee:
+            gabarits.preparer(url)
+        yield url
 
 
 @pytest.fixture
@@ -198,7 +212,7 @@ def horloge() -> Horloge:
 
 @pytest.fixture
 def politiques():  # type: ignore[no-untyped-def]
-    from cpfadmin.config import Politiques
+    from cpfadmin.domain.politique import Politiques
 
     return Politiques(bcrypt_cost=4)
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from cpfadmin.adapters.tokens import CoffreJetons
     from cpfadmin.config import Profil
+    from cpfadmin.domain.politique import Politiques
     from cpfadmin.services.acteur import Acteur
     from cpfadmin.store.uow import UniteDeTravail
 
@@ -50,6 +51,7 @@ class Contexte:
     _profil: Profil | None = field(default=None, repr=False)
     _moteur: Any = field(default=None, repr=False)
     _acteur: Acteur | None = field(default=None, repr=False)
+    _politiques: Politiques | None = field(default=None, repr=False)
 
     # --- messages ----------------------------------------------------------------------------
     def info(self, message: str) -> None:
@@ -88,7 +90,17 @@ class Contexte:
             from cpfadmin.config import charger_profil
 
             self._profil = charger_profil(self.profil_nom, self.url_base)
+            for avertissement in self._profil.avertissements:
+                self.avertir(avertissement)
         return self._profil
+
+    def politiques(self) -> Politiques:
+        """The security policy in force: the store's (SPEC §4), read once per command."""
+        if self._politiques is None:
+            from cpfadmin.services import politique
+
+            self._politiques = self.executer(politique.lire, lecture=True)
+        return self._politiques
 
     def moteur(self, *, verifier_schema: bool = True, creer: bool = False) -> Any:
         """The store's engine; by default, checks that the store exists and is at head."""
@@ -160,7 +172,7 @@ class Contexte:
         return CoffreJetons(
             chemins().donnees,
             self.profil.nom,
-            delai=self.profil.politiques.keyring_timeout_seconds,
+            delai=self.profil.reglages.keyring_timeout_seconds,
             avertir=self.avertir,
         )
 
@@ -218,7 +230,7 @@ class Contexte:
             jeton, _ = self.jeton()
             if jeton is None:
                 self._aucune_session_active()
-            politiques = self.profil.politiques
+            politiques = self.politiques()
             self._acteur = self.executer(lambda uow: auth.authentifier(uow, jeton, politiques))
         return self._acteur
 

@@ -96,7 +96,7 @@ def ajouter(
     email = email or demander("E-mail", option="--email")
     if not telephone_fixe and not telephone_mobile and ctx.interactif:
         telephone_mobile = demander("Téléphone mobile")
-    politiques, url = ctx.profil.politiques, ctx.profil.courrier.portal_url
+    politiques, url = ctx.politiques(), ctx.profil.courrier.portal_url
     cree = ctx.executer(
         lambda uow: gestionnaires.ajouter(
             uow,
@@ -273,6 +273,30 @@ def reactiver(identifiant: Identifiant) -> None:
     _statut(identifiant, "reactiver", "Compte {identifiant} réactivé.")
 
 
+@app.command("unlock")
+def deverrouiller(identifiant: Identifiant) -> None:
+    """Déverrouiller un compte bloqué par des échecs de connexion, sans toucher à son mot de
+    passe ; permis à qui peut renouveler ce mot de passe. Audité.
+
+    Exemple : cpfadmin gestionnaires unlock ABCD2345
+    """
+    from cpfadmin.services import gestionnaires
+
+    ctx = contexte()
+    acteur = ctx.acteur()
+    vue = ctx.executer(lambda uow: gestionnaires.deverrouiller(uow, acteur, identifiant))
+    if vue["deverrouille"]:
+        ctx.info(
+            f"Compte {vue['identifiant']} déverrouillé ; son mot de passe reste celui qu'il était."
+        )
+    else:
+        ctx.info(
+            f"Le compte {vue['identifiant']} n'était pas verrouillé ; ses échecs de connexion "
+            "sont remis à zéro."
+        )
+    ctx.afficher(vue, colonnes=colonnes("identifiant", "deverrouille", "verrouille_jusqua"))
+
+
 def designation(identifiant: str) -> str:
     """« ABCD2345 (Paul Durand, paul.durand@example.fr) » for a confirmation question; the
     identifiant alone when the account cannot be read (the action then says why)."""
@@ -434,7 +458,7 @@ def importer(
             )
         _annoncer_lecture(ctx, analyse)
         if not dry_run:
-            politiques, url = ctx.profil.politiques, ctx.profil.courrier.portal_url
+            politiques, url = ctx.politiques(), ctx.profil.courrier.portal_url
             with _progression("Import", total=analyse.a_creer + analyse.a_mettre_a_jour) as avancer:
                 resultat = imports.importer(
                     ctx.fabrique(),

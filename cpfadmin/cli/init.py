@@ -61,7 +61,7 @@ def init(
         raise DonneeInvalide("niveau inattendu")
     moteur = ctx.moteur(verifier_schema=False, creer=True)
     ctx._proteger(lambda: mettre_a_jour(moteur))
-    politiques = ctx.profil.politiques
+    politiques = ctx.politiques()
     resultat = ctx.executer(lambda uow: initialiser(uow, donnees, politiques))
     ctx.afficher(
         {

@@ -20,6 +20,7 @@ from cpfadmin.cli import (
     organismes,
     outbox,
     password,
+    politique,
     session,
     sessions,
     unites,
@@ -417,6 +418,7 @@ app.add_typer(organismes.app, name="organismes")
 app.add_typer(gestionnaires.app, name="gestionnaires")
 app.add_typer(unites.app, name="unites")
 app.add_typer(cgu.app, name="cgu")
+app.add_typer(politique.app, name="politique")
 app.add_typer(audit.app, name="audit")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(db.app, name="db")

@@ -53,7 +53,7 @@ def me(ctx_typer: typer.Context) -> None:
     ]
     # Both limits of the session, named as « login » names them.
     donnees["session_expire_le"] = acteur.session_fin_le or donnees["session_expire_le"]
-    donnees["session_inactivite_minutes"] = ctx.profil.politiques.session_idle_minutes
+    donnees["session_inactivite_minutes"] = ctx.politiques().session_idle_minutes
     if ctx.sortie != "table":
         ctx.afficher(donnees, colonnes=[*COLONNES, *colonnes("menu")])
         return
@@ -80,20 +80,34 @@ def me(ctx_typer: typer.Context) -> None:
 
 @app.command("update")
 def modifier(
-    email: Annotated[str | None, typer.Option(help="Nouvelle adresse e-mail.")] = None,
+    email: Annotated[
+        str | None,
+        typer.Option(help="Nouvelle adresse e-mail (votre mot de passe actuel est demandé)."),
+    ] = None,
     telephone_fixe: Annotated[
         str | None, typer.Option(help='Téléphone fixe ; "" pour l\'effacer.')
     ] = None,
     telephone_mobile: Annotated[
         str | None, typer.Option(help='Téléphone mobile ; "" pour l\'effacer.')
     ] = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin",
+            help="Lire sur l'entrée standard (ligne 1) le mot de passe actuel, exigé pour "
+            "changer d'adresse e-mail.",
+        ),
+    ] = False,
 ) -> None:
     """Modifier vos données personnelles : e-mail et téléphones (au moins un téléphone reste).
 
-    Exemple : cpfadmin me update --telephone-fixe 0140000000 --telephone-mobile ""
+    Changer d'adresse e-mail demande votre mot de passe actuel (invite masquée, ou
+    --password-stdin), et un avis part à l'ancienne adresse ; changer de téléphone, non.
+
+    Exemple : printf '%s\\n' "$ACTUEL" | cpfadmin me update --email prenom.nom@exemple.fr --password-stdin
     """
     from cpfadmin.domain.errors import SaisieRequise
-    from cpfadmin.services.comptes import modifier_moi
+    from cpfadmin.services.comptes import modifier_moi, reauthentification_requise
 
     if email is None and telephone_fixe is None and telephone_mobile is None:
         raise SaisieRequise(
@@ -101,19 +115,58 @@ def modifier(
         )
     ctx = contexte()
     acteur = ctx.acteur()
-    vue = ctx.executer(
-        lambda uow: modifier_moi(
-            uow,
-            acteur,
-            email=email,
-            telephone_fixe=telephone_fixe,
-            telephone_mobile=telephone_mobile,
+    saisies = {
+        "email": email,
+        "telephone_fixe": telephone_fixe,
+        "telephone_mobile": telephone_mobile,
+    }
+    actuel = None
+    # Checked first, so that a wrong value is said before the password is typed.
+    if ctx.executer(lambda uow: reauthentification_requise(uow, acteur, **saisies), lecture=True):
+        actuel = _mot_de_passe_actuel(password_stdin)
+    vue = ctx.executer(lambda uow: modifier_moi(uow, acteur, **saisies, actuel=actuel))
+    modifie, ancienne = vue.pop("modifie"), vue.pop("avis_envoye_a")
+    ctx.afficher(vue, colonnes=colonnes("email", "telephone_fixe", "telephone_mobile"))
+    if not modifie:
+        ctx.info("Rien à modifier : vos données sont déjà celles indiquées.")
+    if ancienne:
+        ctx.info(f"Adresse e-mail modifiée ; un avis part à l'ancienne adresse, {ancienne}.")
+        _livrer_mes_messages(ctx, acteur)
+
+
+def _mot_de_passe_actuel(password_stdin: bool) -> str:
+    from cpfadmin.cli.saisie import demander_secret, lignes_stdin
+    from cpfadmin.domain.errors import SaisieRequise
+
+    if not password_stdin:
+        return demander_secret("Mot de passe actuel", option="--password-stdin")
+    lignes = lignes_stdin(1)
+    if not lignes or not lignes[0]:
+        raise SaisieRequise("Une ligne attendue sur l'entrée standard : le mot de passe actuel.")
+    return lignes[0]
+
+
+def _livrer_mes_messages(ctx, acteur) -> None:  # type: ignore[no-untyped-def]
+    """Deliver the account's own due messages, as every command delivers what it queued: a
+    gestionnaire, who may not see the outbox, included. A failure is a warning."""
+    from cpfadmin.adapters.mail import depuis_configuration
+    from cpfadmin.config import chemins
+    from cpfadmin.services import courrier
+
+    transport = depuis_configuration(ctx.profil.courrier, chemins().courrier)
+    rapport = courrier.livrer(
+        ctx.fabrique(),
+        transport,
+        ctx.profil.courrier.sender,
+        compte_id=acteur.compte_id,
+        essais_immediats=1,
+    )
+    if rapport.echecs:
+        _, destinataire, erreur = rapport.echecs[0]
+        ctx.avertir(
+            f"message à {destinataire} non remis ({erreur}) ; il reste en file, et un "
+            "administrateur le renverra par « cpfadmin outbox send »."
         )
-    )
-    ctx.afficher(
-        vue,
-        colonnes=colonnes("email", "telephone_fixe", "telephone_mobile"),
-    )
 
 
 @app.command("cgu")

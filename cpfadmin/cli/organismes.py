@@ -177,7 +177,7 @@ def designer(
     }
     # With --identifiant, any account field is a mistake the service reports.
     donnees = champs if identifiant is None or any(champs.values()) else None
-    politiques, url = ctx.profil.politiques, ctx.profil.courrier.portal_url
+    politiques, url = ctx.politiques(), ctx.profil.courrier.portal_url
     designation = ctx.executer(
         lambda uow: organismes.designer_administrateur(
             uow, acteur, politiques, url, siret, identifiant=identifiant, donnees=donnees

@@ -37,7 +37,7 @@ def changer(
 
     ctx = contexte()
     acteur = ctx.acteur()
-    politiques = ctx.profil.politiques
+    politiques = ctx.politiques()
     if password_stdin:
         lignes = lignes_stdin(2)
         if len(lignes) < 2 or not lignes[0] or not lignes[1]:
@@ -92,7 +92,7 @@ def renouveler(identifiant: Identifiant, oui: Oui = False) -> None:
 
     ctx = contexte()
     acteur = ctx.acteur()
-    politiques, url = ctx.profil.politiques, ctx.profil.courrier.portal_url
+    politiques, url = ctx.politiques(), ctx.profil.courrier.portal_url
     vue = ctx.executer(
         lambda uow: mots_de_passe.renouveler(uow, acteur, identifiant, politiques, url)
     )
@@ -119,7 +119,7 @@ def politique() -> None:
 
     ctx = contexte()
     acteur = ctx.acteur()
-    politiques = ctx.profil.politiques
+    politiques = ctx.politiques()
     vue = ctx.executer(lambda uow: mots_de_passe.politique(uow, acteur, politiques), lecture=True)
     if ctx.sortie != "table":
         ctx.afficher(vue)

@@ -62,7 +62,7 @@ def login(
     else:
         mot_de_passe = demander_secret("Mot de passe", option="--password-stdin")
 
-    politiques = ctx.profil.politiques
+    politiques = ctx.politiques()
     from cpfadmin.services.anticipation import anticiper_connexion
 
     anticiper_connexion(

@@ -26,7 +26,7 @@ def _validite(jeton: str | None) -> Any:
     ctx = contexte()
     if not jeton:
         return False
-    politiques = ctx.profil.politiques
+    politiques = ctx.politiques()
     limite = ctx.executer(lambda uow: auth.session_valide(uow, jeton, politiques), lecture=True)
     return limite if limite is not None else False
 

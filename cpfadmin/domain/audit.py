@@ -21,6 +21,7 @@ ACTIONS = (
     "connexion_echec",
     "connexion_refusee",
     "compte_verrouille",
+    "compte_deverrouille",
     "deconnexion",
     "cgu_publiees",
     "cgu_acceptees",
@@ -28,6 +29,7 @@ ACTIONS = (
     "mot_de_passe_change",
     "mot_de_passe_renouvele",
     "donnees_personnelles_modifiees",
+    "email_modifie",
     "organisme_cree",
     "organisme_modifie",
     "administrateur_principal_designe",
@@ -41,6 +43,7 @@ ACTIONS = (
     "compte_supprime",
     "delegue_attribue",
     "delegue_retire",
+    "politique_modifiee",
 )
 
 # Keys whose values must never reach the audit, whatever a caller passes in ``details``.
@@ -114,10 +117,17 @@ class Rupture:
 
 
 def verifier_chaine(
-    maillons: Iterable[Maillon], *, tete_seq: int, tete_condensat: str
+    maillons: Iterable[Maillon],
+    *,
+    tete_seq: int,
+    tete_condensat: str,
+    reperes: Mapping[int, str] | None = None,
 ) -> tuple[int, Rupture | None]:
     """Walk the events in order; return how many were checked and the first break, if any.
-    ``tete_*`` is the head the store recorded: it catches events cut from the end."""
+    ``tete_*`` is the head the store recorded: it catches events cut from the end by someone
+    who left the head alone. ``reperes`` (seq → digest, from signed checkpoints kept outside
+    the store) catch the rest: a chain cut and its head moved back, or rewritten whole."""
+    reperes = reperes or {}
     attendu_seq, attendu_precedent, compte = 1, CONDENSAT_INITIAL, 0
     for m in maillons:
         if m.seq != attendu_seq:
@@ -136,7 +146,20 @@ def verifier_chaine(
         )
         if recalcule != m.condensat:
             return compte, Rupture(m.seq, "le contenu de l'événement a été modifié")
+        if m.seq in reperes and reperes[m.seq] != m.condensat:
+            return compte, Rupture(
+                m.seq,
+                "son empreinte n'est plus celle du point de contrôle : la chaîne a été "
+                "réécrite depuis",
+            )
         attendu_seq, attendu_precedent, compte = m.seq + 1, m.condensat, compte + 1
     if compte != tete_seq or attendu_precedent != tete_condensat:
         return compte, Rupture(attendu_seq, "la fin de la chaîne a été tronquée ou remplacée")
+    au_dela = [seq for seq in reperes if seq > compte]
+    if au_dela:
+        return compte, Rupture(
+            min(au_dela),
+            f"la chaîne ne compte que {compte} événement(s) alors qu'un point de contrôle en "
+            f"atteste {min(au_dela)} (événements retirés, tête reculée)",
+        )
     return compte, None

@@ -12,7 +12,7 @@ MARQUEUR_SECRET = "[[MOT_DE_PASSE_TEMPORAIRE]]"
 @dataclass(frozen=True)
 class Courriel:
     sujet: str
-    corps: str  # contains MARQUEUR_SECRET
+    corps: str  # MARQUEUR_SECRET where a secret goes, if the message carries one
 
 
 def _date(d: datetime) -> str:
@@ -64,6 +64,64 @@ ou, en ligne de commande : cpfadmin login VOTRE_IDENTIFIANT
 Ce message est généré automatiquement par le SI CPF ; merci de ne pas y répondre.
 """
     return Courriel(objet, corps)
+
+
+def compte_verrouille(
+    *,
+    prenom: str,
+    nom: str,
+    identifiant: str,
+    echecs: int,
+    verrouille_le: datetime,
+    jusqua: datetime,
+) -> Courriel:
+    """The notice to an account's owner that it just locked (issue 13): when, until when, and
+    what to do — the owner learns of a guessing attack, and whom to ask to lift it."""
+    corps = f"""Bonjour {prenom} {nom},
+
+Votre compte {identifiant} sur le portail gestionnaire du SI CPF a été verrouillé le
+{_date(verrouille_le)}, après {echecs} tentatives de connexion échouées consécutives.
+
+Il se déverrouillera de lui-même le {_date(jusqua)}. Votre mot de passe reste valable.
+
+Si ces tentatives ne viennent pas de vous, quelqu'un essaie peut-être de deviner votre mot de
+passe : prévenez votre administrateur. Il peut aussi déverrouiller votre compte dès maintenant
+(cpfadmin gestionnaires unlock {identifiant}) ou renouveler votre mot de passe.
+
+Ce message est généré automatiquement par le SI CPF ; merci de ne pas y répondre.
+"""
+    return Courriel("SI CPF – Votre compte a été verrouillé", corps)
+
+
+def adresse_masquee(adresse: str) -> str:
+    """An address the reader recognises without learning it: « p***@l***.example »."""
+    locale, _, domaine = adresse.rpartition("@")
+    nom, point, reste = domaine.partition(".")
+    return f"{locale[:1]}***@{nom[:1]}***{point}{reste}"
+
+
+def email_modifie(
+    *, prenom: str, nom: str, raison_sociale: str, modifie_le: datetime, nouvelle_adresse: str
+) -> Courriel:
+    """The notice sent to the old address when an account's e-mail changes: the channel of its
+    temporary passwords moves, so its owner must hear of it where they still read."""
+    corps = f"""Bonjour {prenom} {nom},
+
+L'adresse e-mail de votre compte sur le portail gestionnaire du SI CPF (organisme
+{raison_sociale}) a été modifiée le {_date(modifie_le)}.
+
+Nouvelle adresse : {adresse_masquee(nouvelle_adresse)}
+
+Les messages du SI CPF, dont les mots de passe temporaires, sont désormais envoyés à cette
+adresse ; celle-ci n'en recevra plus.
+
+Si vous n'êtes pas à l'origine de ce changement, contactez sans attendre votre administrateur
+(la Caisse des Dépôts si vous êtes administrateur principal) : il rétablira votre adresse et
+renouvellera votre mot de passe.
+
+Ce message est généré automatiquement par le SI CPF ; merci de ne pas y répondre.
+"""
+    return Courriel("SI CPF – Modification de votre adresse e-mail", corps)
 
 
 def delai_nouvel_essai(tentatives: int) -> float:

@@ -40,6 +40,8 @@ class Action(StrEnum):
     COMPTE_REACTIVER = "compte_reactiver"
     COMPTE_SUPPRIMER = "compte_supprimer"
     MOT_DE_PASSE_RENOUVELER = "mot_de_passe_renouveler"
+    COMPTE_DEVERROUILLER = "compte_deverrouiller"  # lift a lockout, the password kept
+    POLITIQUE_MODIFIER = "politique_modifier"  # the system's security policy (SPEC §4)
     UNITE_GERER = "unite_gerer"  # add / rename / remove unités of O
     COMPTES_CONSULTER = "comptes_consulter"  # list / show accounts of O, list unités
     AUDIT_LIRE = "audit_lire"
@@ -83,7 +85,15 @@ REGLES: Mapping[Action, Mapping[Qualite, frozenset[Role]]] = {
         Qualite.AP: frozenset({AD, G}),
         Qualite.AD: frozenset({G}),
     },
+    # Whoever may renew an account's password may lift its lock without voiding it (FreeIPA's
+    # ``user-unlock``): the same hierarchy, so a lock never needs more power than a renewal.
+    Action.COMPTE_DEVERROUILLER: {
+        Qualite.OP: frozenset({AP}),
+        Qualite.AP: frozenset({AD, G}),
+        Qualite.AD: frozenset({G}),
+    },
     Action.UNITE_GERER: {Qualite.OP: TOUS, Qualite.AP: TOUS, Qualite.AD: TOUS},
+    Action.POLITIQUE_MODIFIER: {Qualite.OP: TOUS},
     Action.COMPTES_CONSULTER: {Qualite.OP: TOUS, Qualite.AP: TOUS, Qualite.AD: TOUS},
     Action.AUDIT_LIRE: {Qualite.OP: TOUS, Qualite.AP: TOUS, Qualite.AD: TOUS},
     Action.MESSAGES_CONSULTER: {Qualite.OP: TOUS, Qualite.AP: TOUS, Qualite.AD: TOUS},
@@ -96,6 +106,7 @@ INTERDITES_SUR_SOI: Mapping[Action, str] = {
     Action.COMPTE_SUPPRIMER: "",
     Action.COMPTE_REACTIVER: "",
     Action.MOT_DE_PASSE_RENOUVELER: "cpfadmin password change",
+    Action.COMPTE_DEVERROUILLER: "",
     Action.DELEGUE_ATTRIBUER: "",
     Action.ADMIN_DESIGNER: "",
 }
@@ -111,6 +122,8 @@ LIBELLES: Mapping[Action, str] = {
     Action.COMPTE_REACTIVER: "réactiver ce compte",
     Action.COMPTE_SUPPRIMER: "supprimer ce compte",
     Action.MOT_DE_PASSE_RENOUVELER: "renouveler le mot de passe de ce compte",
+    Action.COMPTE_DEVERROUILLER: "déverrouiller ce compte",
+    Action.POLITIQUE_MODIFIER: "modifier la politique de sécurité",
     Action.UNITE_GERER: "gérer les unités de cet organisme",
     Action.COMPTES_CONSULTER: "consulter les comptes de cet organisme",
     Action.AUDIT_LIRE: "lire l'audit de cet organisme",
@@ -142,6 +155,10 @@ REFUS_GESTIONNAIRE: Mapping[tuple[Action, str | None], str] = {
     f"{ADMINISTRATEUR}",
     (Action.MOT_DE_PASSE_RENOUVELER, None): "Un gestionnaire ne renouvelle pas le mot de passe "
     f"d'un autre compte : {ADMINISTRATEUR}",
+    (Action.COMPTE_DEVERROUILLER, None): "Un gestionnaire ne déverrouille pas d'autre compte : "
+    f"{ADMINISTRATEUR}",
+    (Action.POLITIQUE_MODIFIER, None): "Un gestionnaire ne modifie pas la politique de "
+    f"sécurité : {CDC}",
     (Action.UNITE_GERER, None): "Un gestionnaire ne crée, ne renomme ni ne supprime les unités "
     f"de son organisme : {ADMINISTRATEUR}",
     (Action.COMPTES_CONSULTER, None): "Un gestionnaire ne consulte pas les comptes de son "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -82,17 +83,31 @@ def lister(
 class ResultatVerification:
     evenements_verifies: int
     rupture: audit.Rupture | None
+    # The head the store recorded, and the date of the last event read: what a checkpoint
+    # signs once the chain has verified.
+    tete_seq: int = 0
+    tete_condensat: str = audit.CONDENSAT_INITIAL
+    dernier_horodatage: datetime | None = None
 
     @property
     def valide(self) -> bool:
         return self.rupture is None
 
 
-def verifier(uow: UniteDeTravail, acteur: Acteur, *, lot: int = 5000) -> ResultatVerification:
-    """Recompute the whole chain (operators only). Streams the events in batches."""
+def verifier(
+    uow: UniteDeTravail,
+    acteur: Acteur,
+    *,
+    lot: int = 5000,
+    reperes: Mapping[int, str] | None = None,
+) -> ResultatVerification:
+    """Recompute the whole chain (operators only), and check it still passes through every
+    ``reperes`` (seq → digest of signed checkpoints). Streams the events in batches."""
     if not acteur.est_operateur:
         raise AccesRefuse("La vérification de la chaîne d'audit est réservée aux opérateurs.")
     tete = uow.session.exec(select(TeteAudit).where(TeteAudit.id == 1)).one()
+
+    dernier_horodatage: list[datetime] = []
 
     def maillons():  # type: ignore[no-untyped-def]
         dernier = 0
@@ -120,7 +135,17 @@ def verifier(uow: UniteDeTravail, acteur: Acteur, *, lot: int = 5000) -> Resulta
                     e.condensat,
                 )
             dernier = paquet[-1].seq
+            dernier_horodatage[:] = [paquet[-1].horodatage]
             uow.session.expunge_all()
 
-    n, rupture = audit.verifier_chaine(maillons(), tete_seq=tete.seq, tete_condensat=tete.condensat)
-    return ResultatVerification(n, rupture)
+    tete_seq, tete_condensat = tete.seq, tete.condensat
+    n, rupture = audit.verifier_chaine(
+        maillons(), tete_seq=tete_seq, tete_condensat=tete_condensat, reperes=reperes
+    )
+    return ResultatVerification(
+        n,
+        rupture,
+        tete_seq=tete_seq,
+        tete_condensat=tete_condensat,
+        dernier_horodatage=dernier_horodatage[0] if dernier_horodatage else None,
+    )

@@ -15,8 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from cpfadmin.config import Politiques
-from cpfadmin.domain import credentials, password_policy
+from cpfadmin.domain import credentials, messages, password_policy
 from cpfadmin.domain.errors import (
     CguNonAcceptees,
     ErreurAuthentification,
@@ -27,14 +26,12 @@ from cpfadmin.domain.errors import (
     SessionExpiree,
 )
 from cpfadmin.domain.identifiant import normaliser_identifiant
+from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Role, StatutCompte, StatutOrganisme, TypeOrganisme
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.store.models import AcceptationCgu, Compte, HistoriqueMotDePasse, SessionCompte
 from cpfadmin.store.uow import UniteDeTravail
 
-ECHECS_AVANT_VERROUILLAGE = 5
-VERROUILLAGE_INITIAL = timedelta(minutes=15)
-VERROUILLAGE_MAX = timedelta(hours=24)
 # A session's "last seen" is written at most this often, so read commands rarely write.
 PRECISION_ACTIVITE = timedelta(seconds=60)
 
@@ -59,9 +56,11 @@ class Defi:
     personne: password_policy.DonneesPersonnelles
 
 
-def duree_verrouillage(verrouillages: int) -> timedelta:
-    """15 minutes for the first lock, doubling at each new one, up to 24 hours."""
-    return min(VERROUILLAGE_INITIAL * 2 ** max(0, verrouillages - 1), VERROUILLAGE_MAX)
+def duree_verrouillage(verrouillages: int, politiques: Politiques | None = None) -> timedelta:
+    """15 minutes for the first lock, doubling at each new one, up to 24 hours (the policy's
+    ``lockout_minutes`` and ``lockout_max_hours``)."""
+    p = politiques or Politiques()
+    return min(p.verrouillage_initial * 2 ** max(0, verrouillages - 1), p.verrouillage_max)
 
 
 def _politique(compte: Compte, politiques: Politiques) -> password_policy.Politique:
@@ -75,16 +74,47 @@ def compter_echec(uow: UniteDeTravail, compte: Compte, motif: str) -> None:
     _echec(uow, compte, compte.identifiant, motif)
 
 
-def _echec(uow: UniteDeTravail, compte: Compte | None, identifiant: str | None, motif: str) -> None:
-    """Count a failure, lock after the fifth, audit, commit — then the caller raises."""
+def oublier_echecs_anciens(compte: Compte, maintenant: datetime, politiques: Politiques) -> None:
+    """The failure-reset window (Keycloak's « failure reset time », FreeIPA's failure interval):
+    after a quiet period since the last failure, with no lock running, the count and the lock
+    level start again from zero — a few guesses a day never add up to a 24-hour lock."""
+    if (
+        compte.dernier_echec_le is not None
+        and not est_verrouille(compte, maintenant)
+        and compte.dernier_echec_le + politiques.fenetre_remise_a_zero <= maintenant
+    ):
+        compte.echecs_consecutifs = 0
+        compte.verrouillages = 0
+
+
+def _echec(
+    uow: UniteDeTravail,
+    compte: Compte | None,
+    identifiant: str | None,
+    motif: str,
+    politiques: Politiques | None = None,
+) -> None:
+    """Count a failure, lock after the fifth, audit, commit — then the caller raises.
+
+    Every failure is counted against the account it names, whoever sends it: the per-address
+    throttle of the server (SPEC §8) will sit in front of this, so that one address cannot lock
+    many accounts, without changing what an account's count means."""
+    from cpfadmin.services import courrier
+    from cpfadmin.services.politique import lire
+
     details: dict[str, object] = {"motif": motif}
     if compte is not None:
+        politiques = politiques or lire(uow)
+        maintenant = uow.maintenant()
         organisme = uow.organismes.par_id(compte.organisme_id)
+        oublier_echecs_anciens(compte, maintenant, politiques)
         compte.echecs_consecutifs += 1
-        if compte.echecs_consecutifs >= ECHECS_AVANT_VERROUILLAGE:
+        compte.dernier_echec_le = maintenant
+        if compte.echecs_consecutifs >= politiques.lockout_threshold:
+            echecs = compte.echecs_consecutifs
             compte.verrouillages += 1
-            duree = duree_verrouillage(compte.verrouillages)
-            compte.verrouille_jusqua = uow.maintenant() + duree
+            duree = duree_verrouillage(compte.verrouillages, politiques)
+            compte.verrouille_jusqua = maintenant + duree
             compte.echecs_consecutifs = 0
             uow.auditer(
                 "compte_verrouille",
@@ -92,6 +122,18 @@ def _echec(uow: UniteDeTravail, compte: Compte | None, identifiant: str | None, 
                 organisme=organisme.siret if organisme else None,
                 cible=compte.identifiant,
                 details={"duree_minutes": int(duree.total_seconds() // 60)},
+            )
+            courrier.mettre_en_file_avis(
+                uow,
+                compte,
+                messages.compte_verrouille(
+                    prenom=compte.prenom,
+                    nom=compte.nom,
+                    identifiant=compte.identifiant,
+                    echecs=echecs,
+                    verrouille_le=maintenant,
+                    jusqua=compte.verrouille_jusqua,
+                ),
             )
         uow.auditer(
             "connexion_echec",
@@ -143,7 +185,7 @@ def commencer_connexion(
         mot_de_passe, compte.temporaire_condensat
     ):
         if compte.temporaire_expire_le is None or compte.temporaire_expire_le <= maintenant:
-            _echec(uow, compte, identifiant, "temporaire_expire")
+            _echec(uow, compte, identifiant, "temporaire_expire", politiques)
             raise MotDePasseTemporaireExpire()
         changement, empreinte = "temporaire", compte.temporaire_condensat
     elif compte.mot_de_passe_hache and credentials.verifier_mot_de_passe(
@@ -167,7 +209,7 @@ def commencer_connexion(
             credentials.verifier_mot_de_passe(
                 mot_de_passe, credentials.hache_a_verifier(None, False, politiques.bcrypt_cost)
             )
-        _echec(uow, compte, identifiant, "mot_de_passe_incorrect")
+        _echec(uow, compte, identifiant, "mot_de_passe_incorrect", politiques)
         raise IdentifiantsInvalides()
 
     organisme = uow.organismes.par_id(compte.organisme_id)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib.resources import files
 
-from cpfadmin.config import Politiques
 from cpfadmin.domain import validation
 from cpfadmin.domain.errors import DejaInitialise
+from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Role, StatutOrganisme, TypeOrganisme
 from cpfadmin.services.comptes import DonneesCompte, creer_compte
 from cpfadmin.store.models import Cgu, Organisme

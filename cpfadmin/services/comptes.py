@@ -8,10 +8,16 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from cpfadmin.config import Politiques
 from cpfadmin.domain import credentials, validation
-from cpfadmin.domain.errors import DejaExistant, DonneeInvalide, EtatIncompatible, Introuvable
+from cpfadmin.domain.errors import (
+    DejaExistant,
+    DonneeInvalide,
+    EtatIncompatible,
+    Introuvable,
+    SaisieRequise,
+)
 from cpfadmin.domain.menu import menu_pour
+from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Niveau, Role, StatutCompte, StatutOrganisme
 from cpfadmin.domain.suggestions import vouliez_vous_dire
 from cpfadmin.services.acteur import Acteur
@@ -228,6 +234,44 @@ def vue_compte(compte: Compte, organisme: Organisme, unite_libelle: str | None) 
     }
 
 
+def _email_change_de_boite(compte: Compte, email: str | None) -> bool:
+    """True when ``email`` (already valid) is another mailbox than the account's: a new
+    spelling of the same address (letter case) is not."""
+    return email is not None and validation.cle_email(email) != compte.email_cle
+
+
+def _compte_et_saisies(
+    uow: UniteDeTravail,
+    acteur: Acteur,
+    email: str | None,
+    telephone_fixe: str | None,
+    telephone_mobile: str | None,
+) -> tuple[Compte, str | None, str | None, str | None]:
+    """The account and the values of a ``me update``, validated and normalised (the phones
+    completed with the kept ones). Raises ``DonneeInvalide``."""
+    compte = uow.comptes.par_id(acteur.compte_id)
+    assert compte is not None
+    fixe = compte.telephone_fixe if telephone_fixe is None else telephone_fixe
+    mobile = compte.telephone_mobile if telephone_mobile is None else telephone_mobile
+    fixe, mobile = validation.telephones(fixe, mobile)
+    return compte, None if email is None else validation.email(email), fixe, mobile
+
+
+def reauthentification_requise(
+    uow: UniteDeTravail,
+    acteur: Acteur,
+    *,
+    email: str | None = None,
+    telephone_fixe: str | None = None,
+    telephone_mobile: str | None = None,
+) -> bool:
+    """Check a ``me update`` before its current password is asked, changing nothing: True when
+    the e-mail moves to another mailbox (OWASP ASVS 3.7.1: the channel of temporary passwords
+    changes only on the current password). Raises ``DonneeInvalide``."""
+    compte, email, _, _ = _compte_et_saisies(uow, acteur, email, telephone_fixe, telephone_mobile)
+    return _email_change_de_boite(compte, email)
+
+
 def modifier_moi(
     uow: UniteDeTravail,
     acteur: Acteur,
@@ -235,19 +279,32 @@ def modifier_moi(
     email: str | None = None,
     telephone_fixe: str | None = None,
     telephone_mobile: str | None = None,
+    actuel: str | None = None,
 ) -> dict[str, Any]:
     """``me update``: own e-mail and phones (an empty string clears a phone; at least one
-    phone stays). Raises ``DonneeInvalide`` or ``DejaExistant`` (e-mail taken)."""
-    compte = uow.comptes.par_id(acteur.compte_id)
-    assert compte is not None
+    phone stays). Another mailbox needs the current password, checked as ``password change``
+    checks it, and a notice goes to the former address in this transaction; returns the new
+    values, ``modifie`` and ``avis_envoye_a`` (that address, or None). Raises ``DonneeInvalide``,
+    ``SaisieRequise`` (no current password), ``IdentifiantsInvalides``, ``CompteVerrouille``
+    or ``DejaExistant`` (e-mail taken)."""
+    from cpfadmin.services import courrier
+    from cpfadmin.services.mots_de_passe import exiger_actuel
+
+    compte, email, fixe, mobile = _compte_et_saisies(
+        uow, acteur, email, telephone_fixe, telephone_mobile
+    )
+    nouvelle_boite = _email_change_de_boite(compte, email)
+    if nouvelle_boite:
+        if actuel is None:  # the address changed since the caller checked it
+            raise SaisieRequise("Mot de passe actuel requis pour changer d'adresse e-mail.")
+        # First, before anything changes: a wrong password commits its failure count.
+        exiger_actuel(uow, compte, actuel)
     avant = {
         "email": compte.email,
         "telephone_fixe": compte.telephone_fixe,
         "telephone_mobile": compte.telephone_mobile,
     }
-    fixe = compte.telephone_fixe if telephone_fixe is None else telephone_fixe
-    mobile = compte.telephone_mobile if telephone_mobile is None else telephone_mobile
-    compte.telephone_fixe, compte.telephone_mobile = validation.telephones(fixe, mobile)
+    compte.telephone_fixe, compte.telephone_mobile = fixe, mobile
     if email is not None:
         changer_email(uow, compte, email)
     apres = {
@@ -255,10 +312,29 @@ def modifier_moi(
         "telephone_fixe": compte.telephone_fixe,
         "telephone_mobile": compte.telephone_mobile,
     }
-    changements = differences(avant, apres)
-    if changements:
+    # Another mailbox has an event of its own; the phones, or a new spelling, this one.
+    suivis = [k for k in apres if not (nouvelle_boite and k == "email")]
+    changements = differences({k: avant[k] for k in suivis}, {k: apres[k] for k in suivis})
+    if changements or nouvelle_boite:
         compte.modifie_le = uow.maintenant()
         compte.recherche = texte_de_recherche(compte)
+    if nouvelle_boite:
+        organisme = uow.organismes.par_id(compte.organisme_id)
+        assert organisme is not None
+        courrier.mettre_en_file_avis_email(uow, compte, organisme, avant["email"])
+        uow.auditer(
+            "email_modifie",
+            acteur=acteur.identifiant,
+            organisme=acteur.organisme_siret,
+            cible=compte.identifiant,
+            details={
+                "avant": {"email": avant["email"]},
+                "apres": {"email": compte.email},
+                "reauthentifie": True,
+                "avis_envoye_a": avant["email"],
+            },
+        )
+    if changements:
         uow.auditer(
             "donnees_personnelles_modifiees",
             acteur=acteur.identifiant,
@@ -267,7 +343,11 @@ def modifier_moi(
             details=changements,
         )
     uow.commit()
-    return apres
+    return {
+        **apres,
+        "modifie": bool(changements) or nouvelle_boite,
+        "avis_envoye_a": avant["email"] if nouvelle_boite else None,
+    }
 
 
 def changer_email(uow: UniteDeTravail, compte: Compte, email: str) -> None:

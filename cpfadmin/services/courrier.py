@@ -45,7 +45,11 @@ def mettre_en_file_temporaire(
     if compte.id is not None:
         uow.session.exec(  # type: ignore[call-overload]
             update(Message)
-            .where(col(Message.compte_id) == compte.id, col(Message.statut) == "en_attente")
+            .where(
+                col(Message.compte_id) == compte.id,
+                col(Message.statut) == "en_attente",
+                col(Message.secret).is_not(None),
+            )
             .values(statut="remplace", secret=None)
         )
     courriel = messages.mot_de_passe_temporaire(
@@ -71,6 +75,56 @@ def mettre_en_file_temporaire(
     return message
 
 
+def mettre_en_file_avis(
+    uow: UniteDeTravail,
+    compte: Compte,
+    courriel: messages.Courriel,
+    destinataire: str | None = None,
+) -> Message:
+    """Queue a notice that carries no secret (a lock, a change of address…), in the caller's
+    transaction, to the account's address or to ``destinataire``."""
+    maintenant = uow.maintenant()
+    message = Message(
+        compte_id=compte.id,
+        destinataire=destinataire or compte.email,
+        sujet=courriel.sujet,
+        corps=courriel.corps,
+        secret=None,
+        statut="en_attente",
+        prochaine_tentative_le=maintenant,
+        cree_le=maintenant,
+        expire_le=None,
+    )
+    uow.session.add(message)
+    return message
+
+
+def mettre_en_file_avis_email(
+    uow: UniteDeTravail, compte: Compte, organisme: Organisme, ancienne_adresse: str
+) -> Message:
+    """Queue, in the caller's transaction, the notice to the account's former address that its
+    e-mail changed (``compte.email`` is already the new one). It carries no secret."""
+    maintenant = uow.maintenant()
+    courriel = messages.email_modifie(
+        prenom=compte.prenom,
+        nom=compte.nom,
+        raison_sociale=organisme.raison_sociale,
+        modifie_le=maintenant,
+        nouvelle_adresse=compte.email,
+    )
+    message = Message(
+        compte_id=compte.id,
+        destinataire=ancienne_adresse,
+        sujet=courriel.sujet,
+        corps=courriel.corps,
+        statut="en_attente",
+        prochaine_tentative_le=maintenant,
+        cree_le=maintenant,
+    )
+    uow.session.add(message)
+    return message
+
+
 @dataclass
 class RapportLivraison:
     envoyes: int = 0
@@ -87,7 +141,11 @@ class RapportLivraison:
         }
 
 
-def _filtre_organisme(requete, organisme_id: int | None):  # type: ignore[no-untyped-def]
+def _filtre_organisme(  # type: ignore[no-untyped-def]
+    requete, organisme_id: int | None, compte_id: int | None = None
+):
+    if compte_id is not None:
+        requete = requete.where(col(Message.compte_id) == compte_id)
     if organisme_id is None:
         return requete
     comptes = select(Compte.id).where(Compte.organisme_id == organisme_id)
@@ -100,19 +158,22 @@ def livrer(
     expediteur: str,
     *,
     organisme_id: int | None = None,
+    compte_id: int | None = None,
     limite: int | None = None,
     essais_immediats: int = 3,
     pause: Callable[[float], None] = time.sleep,
     progression: Callable[[int], None] | None = None,
 ) -> RapportLivraison:
-    """Deliver the due messages (of one organisme, or all). A transport failure is retried
+    """Deliver the due messages (of one organisme or one account, or all). A transport failure is retried
     at once with a short back-off; if it persists the message is rescheduled (1 min, 2, 4…
     up to 1 h) and the run stops, since the next messages would meet the same server.
     ``progression`` is told the number of messages sent so far, after each one."""
     rapport = RapportLivraison()
     try:
         while limite is None or rapport.envoyes < limite:
-            lot = executer(fabrique, lambda uow: _reserver(uow, organisme_id, expediteur))
+            lot = executer(
+                fabrique, lambda uow: _reserver(uow, organisme_id, expediteur, compte_id)
+            )
             if lot.expires:
                 rapport.expires += lot.expires
             if not lot.envois:
@@ -148,7 +209,7 @@ def livrer(
                 break
     finally:
         transport.fermer()
-    rapport.restants = _compter_en_attente(fabrique, organisme_id)
+    rapport.restants = _compter_en_attente(fabrique, organisme_id, compte_id)
     return rapport
 
 
@@ -158,7 +219,12 @@ class _Lot:
     expires: int
 
 
-def _reserver(uow: UniteDeTravail, organisme_id: int | None, expediteur: str) -> _Lot:
+def _reserver(
+    uow: UniteDeTravail,
+    organisme_id: int | None,
+    expediteur: str,
+    compte_id: int | None = None,
+) -> _Lot:
     maintenant = uow.maintenant()
     expiration = _filtre_organisme(
         update(Message).where(
@@ -167,6 +233,7 @@ def _reserver(uow: UniteDeTravail, organisme_id: int | None, expediteur: str) ->
             col(Message.expire_le) <= maintenant,
         ),
         organisme_id,
+        compte_id,
     ).values(statut="expire", secret=None)
     expires = uow.session.exec(expiration).rowcount  # type: ignore[call-overload]
     dus = _filtre_organisme(
@@ -178,6 +245,7 @@ def _reserver(uow: UniteDeTravail, organisme_id: int | None, expediteur: str) ->
         .order_by(col(Message.id))
         .limit(LOT),
         organisme_id,
+        compte_id,
     )
     ids = list(uow.session.exec(dus))
     envois: list[tuple[int, Envoi]] = []
@@ -236,13 +304,16 @@ def _enregistrer(uow: UniteDeTravail, resultats: dict[int, str | None]) -> None:
     uow.purger_journal()
 
 
-def _compter_en_attente(fabrique: Callable[[], UniteDeTravail], organisme_id: int | None) -> int:
+def _compter_en_attente(
+    fabrique: Callable[[], UniteDeTravail], organisme_id: int | None, compte_id: int | None
+) -> int:
     from sqlalchemy import func
 
     with fabrique() as uow:
         requete = _filtre_organisme(
             select(func.count()).select_from(Message).where(col(Message.statut) == "en_attente"),
             organisme_id,
+            compte_id,
         )
         return int(uow.session.exec(requete).one())
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from cpfadmin.config import Politiques
 from cpfadmin.domain import validation
 from cpfadmin.domain.errors import DonneeInvalide, EtatIncompatible
 from cpfadmin.domain.permissions import Action, verifier
+from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Niveau, Role, StatutCompte
 from cpfadmin.services import courrier
 from cpfadmin.services.acteur import Acteur
@@ -362,3 +362,43 @@ def reactiver(uow: UniteDeTravail, acteur: Acteur, identifiant: str) -> dict[str
 def supprimer(uow: UniteDeTravail, acteur: Acteur, identifiant: str) -> dict[str, Any]:
     """Remove an account (soft: it stays for the audit, its identifiant is never reused)."""
     return _changer_statut(uow, acteur, identifiant, Action.COMPTE_SUPPRIMER, StatutCompte.SUPPRIME)
+
+
+def deverrouiller(uow: UniteDeTravail, acteur: Acteur, identifiant: str) -> dict[str, Any]:
+    """Lift an account's lock without voiding its password (FreeIPA's ``user-unlock``): the
+    failure count and the lock level start again from zero. Allowed to whoever may renew that
+    account's password (SPEC §2), so that a lock never waits for more power than a renewal;
+    audited whether or not the account was locked."""
+    from cpfadmin.services import auth
+
+    compte = compte_par_identifiant(uow, identifiant, verrouiller=True)
+    verifier(
+        Action.COMPTE_DEVERROUILLER,
+        acteur.habilitation,
+        compte.organisme_id,
+        role_cible=Role(compte.role),
+        compte_cible_id=compte.id,
+    )
+    _exiger_actif(compte)
+    organisme, _ = _contexte(uow, compte)
+    maintenant = uow.maintenant()
+    etait_verrouille = auth.est_verrouille(compte, maintenant)
+    jusqua = compte.verrouille_jusqua if etait_verrouille else None
+    echecs = compte.echecs_consecutifs
+    compte.verrouille_jusqua = None
+    compte.echecs_consecutifs = 0
+    compte.verrouillages = 0
+    compte.modifie_le = maintenant
+    uow.auditer(
+        "compte_deverrouille",
+        acteur=acteur.identifiant,
+        organisme=organisme.siret,
+        cible=compte.identifiant,
+        details={"etait_verrouille": etait_verrouille, "echecs_effaces": echecs},
+    )
+    uow.commit()
+    return {
+        "identifiant": compte.identifiant,
+        "deverrouille": etait_verrouille,
+        "verrouille_jusqua": jusqua,
+    }

@@ -27,10 +27,10 @@ from sqlalchemy import insert
 from sqlmodel import col, select
 
 from cpfadmin.adapters.fichiers import Source
-from cpfadmin.config import Politiques
 from cpfadmin.domain import credentials, messages, tableur, validation
 from cpfadmin.domain.errors import DonneeInvalide
 from cpfadmin.domain.permissions import Action, autorise, verifier
+from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Role, StatutCompte
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.services.comptes import (

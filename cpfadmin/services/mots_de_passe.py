@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from cpfadmin.config import Politiques
 from cpfadmin.domain import credentials, password_policy
 from cpfadmin.domain.errors import CompteVerrouille, EtatIncompatible, IdentifiantsInvalides
 from cpfadmin.domain.permissions import Action, verifier
+from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Role, StatutCompte
 from cpfadmin.services import auth, courrier
 from cpfadmin.services.acteur import Acteur
@@ -17,10 +17,12 @@ from cpfadmin.store.models import Compte
 from cpfadmin.store.uow import UniteDeTravail
 
 
-def _exiger_actuel(uow: UniteDeTravail, compte: Compte, actuel: str) -> None:
-    """The current password, checked as a login is: a wrong one counts toward the lockout, and
-    while the account is locked even the right one is refused — a stolen session is no
-    guessing oracle. At the lock, every session of the account ends, this one included."""
+def exiger_actuel(uow: UniteDeTravail, compte: Compte, actuel: str) -> None:
+    """Re-authentication before a sensitive change (``password change``, ``me update --email``):
+    the current password, checked as a login is. A wrong one counts toward the lockout (the
+    failure is committed), and while the account is locked even the right one is refused — a
+    stolen session is no guessing oracle. At the lock, every session of the account ends, this
+    one included. A right one resets the failure count, saved with the caller's change."""
     if auth.est_verrouille(compte, uow.maintenant()):
         _fin_des_sessions(uow, compte)
         raise CompteVerrouille(
@@ -38,6 +40,7 @@ def _exiger_actuel(uow: UniteDeTravail, compte: Compte, actuel: str) -> None:
                 "échecs répétés, et toutes ses sessions sont terminées."
             )
         raise IdentifiantsInvalides("Mot de passe actuel incorrect.")
+    compte.echecs_consecutifs = 0
 
 
 def _fin_des_sessions(uow: UniteDeTravail, compte: Compte) -> None:
@@ -54,7 +57,7 @@ def _compte(uow: UniteDeTravail, acteur: Acteur) -> Compte:
 def verifier_actuel(uow: UniteDeTravail, acteur: Acteur, actuel: str) -> None:
     """Check one's current password before a new one is asked for; changes nothing when it is
     right. A wrong one counts as a login failure (and is committed), as in ``changer``."""
-    _exiger_actuel(uow, _compte(uow, acteur), actuel)
+    exiger_actuel(uow, _compte(uow, acteur), actuel)
 
 
 def verifier_conformite(
@@ -72,10 +75,9 @@ def changer(
     failure, so a left-open session cannot be used to guess it), the new one must meet the
     policy. Every other session of the account ends; returns how many."""
     compte = _compte(uow, acteur)
-    _exiger_actuel(uow, compte, actuel)
+    exiger_actuel(uow, compte, actuel)
     auth.verifier_nouveau_mot_de_passe(uow, compte, nouveau, politiques)
     auth.definir_mot_de_passe(uow, compte, nouveau, politiques)
-    compte.echecs_consecutifs = 0
     revoquees = uow.sessions.revoquer_toutes(
         compte.id,  # type: ignore[arg-type]
         uow.maintenant(),
@@ -152,6 +154,14 @@ def renouveler(
     }
 
 
+def _duree(minutes: int) -> str:
+    if minutes % 1440 == 0:
+        return f"{minutes // 1440} jour(s)"
+    if minutes % 60 == 0:
+        return f"{minutes // 60} heures"
+    return f"{minutes} minutes"
+
+
 def politique(uow: UniteDeTravail, acteur: Acteur, politiques: Politiques) -> dict[str, Any]:
     """The policy that applies to the caller, in French."""
     p = password_policy.politique_pour(
@@ -164,16 +174,17 @@ def politique(uow: UniteDeTravail, acteur: Acteur, politiques: Politiques) -> di
         "longueur_sans_classes": p.longueur_sans_classes,
         "historique": p.historique,
         "expiration_jours": p.expiration_jours,
-        "echecs_avant_verrouillage": auth.ECHECS_AVANT_VERROUILLAGE,
-        "verrouillage_initial_minutes": int(auth.VERROUILLAGE_INITIAL.total_seconds() // 60),
-        "verrouillage_max_heures": int(auth.VERROUILLAGE_MAX.total_seconds() // 3600),
+        "echecs_avant_verrouillage": politiques.lockout_threshold,
+        "verrouillage_initial_minutes": politiques.lockout_minutes,
+        "verrouillage_max_heures": politiques.lockout_max_hours,
+        "remise_a_zero_minutes": politiques.failure_reset_minutes,
         "temporaire_validite_jours": politiques.temporary_password_days,
         "regles": [
             *p.description,
-            f"Après {auth.ECHECS_AVANT_VERROUILLAGE} échecs consécutifs, le compte est verrouillé "
-            f"{int(auth.VERROUILLAGE_INITIAL.total_seconds() // 60)} minutes, puis deux fois plus "
-            "à chaque nouveau verrouillage, jusqu'à "
-            f"{int(auth.VERROUILLAGE_MAX.total_seconds() // 3600)} heures.",
+            f"Après {politiques.lockout_threshold} échecs consécutifs, le compte est verrouillé "
+            f"{politiques.lockout_minutes} minutes, puis deux fois plus à chaque nouveau "
+            f"verrouillage, jusqu'à {politiques.lockout_max_hours} heures ; après "
+            f"{_duree(politiques.failure_reset_minutes)} sans échec, le compte repart de zéro.",
             f"Un mot de passe temporaire est valable {politiques.temporary_password_days} jours "
             "et ne sert qu'une fois.",
         ],

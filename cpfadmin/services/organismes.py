@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from cpfadmin.config import Politiques
 from cpfadmin.domain import validation
 from cpfadmin.domain.errors import DejaExistant, DonneeInvalide, EtatIncompatible
 from cpfadmin.domain.permissions import Action, verifier
+from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Role, StatutCompte, StatutOrganisme, TypeOrganisme
 from cpfadmin.domain.suggestions import vouliez_vous_dire
 from cpfadmin.services import courrier

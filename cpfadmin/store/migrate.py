@@ -12,10 +12,10 @@ from cpfadmin.domain.errors import BaseAMettreAJour, BaseNonInitialisee
 
 # The newest migration shipped with this version; a test checks it is Alembic's head.
 # Kept as a constant so that commands check the store without importing Alembic.
-REVISION_ATTENDUE = "0001"
+REVISION_ATTENDUE = "0002"
 # Every revision this version ships (oldest first); a store at another one was migrated by a
 # newer cpfadmin.
-REVISIONS_CONNUES = ("0001",)
+REVISIONS_CONNUES = ("0001", "0002")
 
 
 def _config(connexion):  # type: ignore[no-untyped-def]

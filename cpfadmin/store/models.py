@@ -89,6 +89,8 @@ class Compte(SQLModel, table=True):
     echecs_consecutifs: int = Field(default=0)
     verrouillages: int = Field(default=0)
     verrouille_jusqua: datetime | None = _horodatage(nullable=True)
+    # the last failure counted: after a quiet period (policy) the count and the lock level decay
+    dernier_echec_le: datetime | None = _horodatage(nullable=True)
     derniere_connexion_le: datetime | None = _horodatage(nullable=True)
 
 
@@ -181,3 +183,15 @@ class Message(SQLModel, table=True):
     cree_le: datetime = _horodatage()
     envoye_le: datetime | None = _horodatage(nullable=True)
     expire_le: datetime | None = _horodatage(nullable=True)
+
+
+class ReglePolitique(SQLModel, table=True):
+    """One key of the security policy (SPEC §4), as ``cpfadmin politique set`` left it; a key
+    without a row has its default (``cpfadmin.domain.politique``)."""
+
+    __tablename__ = "politique"
+
+    cle: str = Field(sa_type=String(64), primary_key=True)
+    valeur: str = Field(sa_type=String(64))
+    modifie_le: datetime = _horodatage()
+    modifie_par: str | None = Field(default=None, sa_type=String(8))

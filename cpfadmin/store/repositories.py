@@ -14,6 +14,7 @@ from cpfadmin.store.models import (
     Cgu,
     Compte,
     Organisme,
+    ReglePolitique,
     SessionCompte,
     Unite,
 )
@@ -128,3 +129,21 @@ class Sessions(_Depot):
         if sauf is not None:
             requete = requete.where(col(SessionCompte.id) != sauf)
         return self.session.exec(requete).rowcount  # type: ignore[call-overload]
+
+
+class Politique(_Depot):
+    def valeurs(self) -> dict[str, str]:
+        return {r.cle: r.valeur for r in self.session.exec(select(ReglePolitique))}
+
+    def regles(self) -> list[ReglePolitique]:
+        return list(self.session.exec(select(ReglePolitique).order_by(ReglePolitique.cle)))
+
+    def ecrire(self, cle: str, valeur: str, maintenant: datetime, par: str | None) -> None:
+        regle = self.session.get(ReglePolitique, cle, with_for_update=True)
+        if regle is None:
+            self.session.add(
+                ReglePolitique(cle=cle, valeur=valeur, modifie_le=maintenant, modifie_par=par)
+            )
+        else:
+            regle.valeur, regle.modifie_le, regle.modifie_par = valeur, maintenant, par
+        self.session.flush()

@@ -63,6 +63,7 @@ class UniteDeTravail:
         self.cgu = repositories.Cgus(self.session)
         self.sessions = repositories.Sessions(self.session)
         self.unites = repositories.Unites(self.session)
+        self.politique = repositories.Politique(self.session)
         self._evenements = []
         return self
 

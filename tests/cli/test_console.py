@@ -748,10 +748,12 @@ def test_a_unite_used_only_by_a_suspended_account_is_removed_and_the_account_los
 # --- own data and CGU -------------------------------------------------------------------------
 def test_me_update_changes_own_email_and_phones(employeur, gestionnaire):
     g, jeton_g = gestionnaire
-    vue = employeur.console.json(
-        "me", "update", "--email", "Paul.Durand@Lumiere-Transports.example",
-        "--telephone-fixe", "01 40 20 30 40", "--telephone-mobile", "", jeton=jeton_g,
+    r = employeur.console.ok(
+        "-o", "json", "me", "update", "--email", "Paul.Durand@Lumiere-Transports.example",
+        "--telephone-fixe", "01 40 20 30 40", "--telephone-mobile", "", "--password-stdin",
+        jeton=jeton_g, input=MOT_DE_PASSE_GESTIONNAIRE + "\n",
     )  # fmt: skip
+    vue = json.loads(r.stdout)
     assert vue == {
         "email": "Paul.Durand@lumiere-transports.example",
         "telephone_fixe": "+33140203040",
@@ -762,16 +764,17 @@ def test_me_update_changes_own_email_and_phones(employeur, gestionnaire):
     e = dernier_evenement(employeur.url, "donnees_personnelles_modifiees")
     assert (e["acteur"], e["organisme"], e["cible"]) == (g, SIRET_EMPLOYEUR, g)
     assert e["details"] == {
-        "avant": {
-            "email": "paul.durand@lumiere.example",
-            "telephone_fixe": None,
-            "telephone_mobile": "+33611223344",
-        },
-        "apres": {
-            "email": "Paul.Durand@lumiere-transports.example",
-            "telephone_fixe": "+33140203040",
-            "telephone_mobile": None,
-        },
+        "avant": {"telephone_fixe": None, "telephone_mobile": "+33611223344"},
+        "apres": {"telephone_fixe": "+33140203040", "telephone_mobile": None},
+    }
+    # The e-mail, re-authenticated and announced to the old address, has an event of its own.
+    e = dernier_evenement(employeur.url, "email_modifie")
+    assert (e["acteur"], e["organisme"], e["cible"]) == (g, SIRET_EMPLOYEUR, g)
+    assert e["details"] == {
+        "avant": {"email": "paul.durand@lumiere.example"},
+        "apres": {"email": "Paul.Durand@lumiere-transports.example"},
+        "reauthentifie": True,
+        "avis_envoye_a": "paul.durand@lumiere.example",
     }
 
 
@@ -783,10 +786,11 @@ def test_me_update_keeps_a_phone_and_a_unique_email(employeur, gestionnaire):
     )
     assert "existe déjà" in refuse(
         employeur.console(
-            "me", "update", "--email", "CHLOE.Bernard@lumiere.example", jeton=jeton_g
+            "me", "update", "--email", "CHLOE.Bernard@lumiere.example", "--password-stdin",
+            jeton=jeton_g, input=MOT_DE_PASSE_GESTIONNAIRE + "\n",
         ),
         6,
-    )
+    )  # fmt: skip
     refuse(employeur.console("me", "update", "--email", "pas-une-adresse", jeton=jeton_g), 7)
     assert employeur.console("me", "update", jeton=jeton_g).exit_code == 2
     assert empreinte(employeur.url) == avant

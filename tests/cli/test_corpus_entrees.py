@@ -29,6 +29,7 @@ from tests.conftest import (
     _supprimer_base_postgres,
     isoler_maison,
 )
+from tests.support import gabarits
 from tests.support.console import (
     MOT_DE_PASSE_ADMIN,
     MOT_DE_PASSE_GESTIONNAIRE,
@@ -127,19 +128,18 @@ def monde(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monde]:
         isoler_maison(racine / "home", mp)
         cpf = racine / "cpfadmin"
         cpf.mkdir()
-        (cpf / "config.toml").write_text(
-            "[profiles.default.policy]\nbcrypt_cost = 4\n", encoding="utf-8"
-        )
+        (cpf / "config.toml").write_text("", encoding="utf-8")
         mp.setenv("CPFADMIN_HOME", str(cpf))
         for variable in ("CPFADMIN_TOKEN", "CPFADMIN_PROFILE", "CPFADMIN_DEBUG"):
             mp.delenv(variable, raising=False)
         mp.setenv("NO_COLOR", "1")
         if BACKEND == "postgresql":
-            base_postgres, url = _creer_base_postgres()
+            base_postgres, url = _creer_base_postgres(preparee=True)
             mp.setenv("CPFADMIN_DATABASE_URL", url)
         else:
             mp.delenv("CPFADMIN_DATABASE_URL", raising=False)
             url = f"sqlite:///{cpf / 'data' / 'cpfadmin.db'}"
+            gabarits.preparer(url)
         keyring.set_keyring(MemoryKeyring())
         commande_construite_une_fois(mp)
         try:

@@ -40,6 +40,7 @@ def test_an_upgraded_empty_store_is_not_initialised_yet(cli):
 
 
 @pytest.mark.sqlite_only
+@pytest.mark.base_absente
 def test_status_of_a_missing_store_exits_8(cli):
     r = cli("db", "status")
     assert r.exit_code == 8

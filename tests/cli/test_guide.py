@@ -4,15 +4,15 @@ cannot drift from the CLI.
 ``bash`` blocks: each command line (``\\`` continuations joined, here-documents kept whole) runs
 through a real ``bash -c`` in a scratch working directory, with the installed ``cpfadmin`` on
 ``PATH`` and the test's isolated environment (``CPFADMIN_HOME``, ``HOME``, XDG directories and
-keyring of ``tests/conftest.py``). Its stdin is a terminal, as at an administrator's keyboard:
-a command that prompts (``cpfadmin login ABCD2345``, ``cpfadmin password change``) is answered
-by this test. Every command must exit 0, or the code a directive states, and no output may hold
-a traceback. The blocks run in the order a newcomer follows the guide (``HISTOIRE``): the CDC
-operator (init, organismes, principal admin), then chapters 01 to 06, then the operator's other
-duties. ``console`` blocks are transcripts: the command runs in a pseudo-terminal, the prompts
-are answered, and every line of the transcript must appear, in order, in the real output.
-``toml`` blocks are loaded by the real configuration loader. The sample files of the guide
-(``exemple-agents.csv``) are in the working directory, as a reader saves them there.
+keyring of ``tests/conftest.py``). Its stdin is a terminal, as at an administrator's keyboard: a
+command that prompts (``cpfadmin login ABCD2345``, ``cpfadmin password change``, ``cpfadmin me
+update --email``) is answered by this test. Every command must exit 0, or the code a directive
+states, and no output may hold a traceback. The blocks run in the order a newcomer follows the guide
+(``HISTOIRE``): the CDC operator (init, organismes, principal admin), then chapters 01 to 06, then
+the operator's other duties. ``console`` blocks are transcripts: the command runs in a
+pseudo-terminal, the prompts are answered, and every line of the transcript must appear, in order,
+in the real output. ``toml`` blocks are loaded by the real configuration loader. The sample files of
+the guide (``exemple-agents.csv``) are in the working directory, as a reader saves them there.
 
 Directives
 ----------
@@ -107,6 +107,7 @@ HISTOIRE: list[tuple[str, tuple[str, ...] | None]] = [
             "Messages automatiques (e-mails)",
             "Base PostgreSQL partagée",
             "Journal d'audit",
+            "Points de contrôle signés",
         ),
     ),
 ]
@@ -631,7 +632,7 @@ def repondeur(
     """Answers to the prompts of a command, as its account's owner would type them."""
     if mots[:1] == ["login"] and len(mots) > 1:
         cible = h.comptes.get(mots[1])
-    elif mots[:2] == ["password", "change"] and h.session:
+    elif mots[:2] in (["password", "change"], ["me", "update"]) and h.session:
         cible = h.comptes[h.session]
     else:
         cible = None
@@ -877,6 +878,8 @@ def test_a_toml_block_of_the_guide_is_a_profile_the_loader_reads_as_shown(
                     assert getattr(profil.politiques, k) == v, (bloc.ou, k)
             elif cle == "connect_timeout_seconds":
                 assert profil.connect_timeout_seconds == valeur, bloc.ou
+            elif cle == "audit_checkpoint_key":
+                assert profil.cle_point_de_controle == Path(valeur), bloc.ou
             else:
                 assert cle == "database_url", (bloc.ou, cle)
                 assert profil.url_base == valeur and profil.url_explicite, bloc.ou

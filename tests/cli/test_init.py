@@ -44,12 +44,14 @@ def test_init_refuses_an_initialised_store_with_exit_6(cli):
 
 
 @pytest.mark.sqlite_only
+@pytest.mark.base_absente
 def test_init_creates_the_embedded_store_in_the_data_directory(cli, isolation):
     assert cli(*ARGS).exit_code == 0
     assert (isolation / "data" / "cpfadmin.db").exists()
 
 
 @pytest.mark.sqlite_only
+@pytest.mark.base_absente
 def test_invalid_input_to_init_writes_nothing_not_even_an_empty_store(cli, isolation):
     args = list(ARGS)
     args[args.index("--email") + 1] = "pas-une-adresse"

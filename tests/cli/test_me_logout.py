@@ -9,6 +9,7 @@ def test_me_without_a_session_exits_3_and_suggests_login(cli, initialise):
     assert "cpfadmin login" in r.stderr
 
 
+@pytest.mark.base_absente
 def test_me_on_a_missing_store_exits_8_and_suggests_init(cli):
     r = cli("me")
     assert r.exit_code == 8
@@ -83,7 +84,7 @@ def test_logout_all_ends_every_session_of_the_account(cli, operateur):
 @pytest.mark.sqlite_only
 def test_a_second_profile_keeps_its_own_session_and_store(cli, operateur, isolation):
     with (isolation / "config.toml").open("a") as f:
-        f.write("\n[profiles.essai]\n\n[profiles.essai.policy]\nbcrypt_cost = 4\n")
+        f.write("\n[profiles.essai]\n")
     r = cli("--profile", "essai", "me")
     assert r.exit_code == 8  # its own (missing) store: cpfadmin-essai.db
     assert "cpfadmin-essai.db" in r.stderr

@@ -22,7 +22,7 @@ def _postes(tmp_path: Path, url_base: str, nombre: int) -> list[dict[str, str]]:
     for n in range(nombre):
         maison = tmp_path / f"poste-{n}"
         maison.mkdir()
-        (maison / "config.toml").write_text("[profiles.default.policy]\nbcrypt_cost = 4\n")
+        (maison / "config.toml").write_text("")
         postes.append(
             {
                 "CPFADMIN_HOME": str(maison),

@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 
 from cpfadmin.services.imports import LOT
 from tests.conftest import BACKEND, MOT_DE_PASSE_ADMIN
+from tests.support import gabarits
 from tests.support.base import lignes, url_sqlalchemy
 from tests.support.console import SIRET_EMPLOYEUR, Console, evenements
 from tests.support.processus import (
@@ -70,11 +71,12 @@ def _magasin_neuf(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[str, 
     environment of a workstation on it."""
     maison = tmp_path / "reference"
     maison.mkdir()
-    (maison / "config.toml").write_text("[profiles.default.policy]\nbcrypt_cost = 4\n")
+    (maison / "config.toml").write_text("")
     if BACKEND == "postgresql":
         url = request.getfixturevalue("base_postgres")
     else:
         url = f"sqlite:///{maison / 'data' / 'cpfadmin.db'}"
+    gabarits.preparer(url)
     env: dict[str, Any] = {
         "CPFADMIN_HOME": str(maison),
         "CPFADMIN_TEST_KEYRING_FILE": str(tmp_path / "keyring-reference.json"),

@@ -173,8 +173,7 @@ def test_each_profile_has_its_own_secret_service_entry(url_base: str, secret_ser
     trousseau, cles = secret_service
     config = Path(os.environ["CPFADMIN_HOME"]) / "config.toml"
     with config.open("a", encoding="utf-8") as f:
-        f.write(f'\n[profiles.second]\ndatabase_url = "{url_base}"\n'
-                "[profiles.second.policy]\nbcrypt_cost = 4\n")  # fmt: skip
+        f.write(f'\n[profiles.second]\ndatabase_url = "{url_base}"\n')
     identifiant, temporaire = initialiser()
     cles += [f"default:{identifiant}", f"second:{identifiant}"]
 

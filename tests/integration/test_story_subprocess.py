@@ -117,6 +117,7 @@ def test_readme_story_runs_through_real_processes_without_a_terminal(url_base: s
     assert temporaire not in r.stdout and MOT_DE_PASSE_ADMIN not in r.stdout
 
 
+@pytest.mark.base_absente
 @pytest.mark.parametrize("args", [("me",), ("audit", "verify"), ("logout",)])
 def test_commands_before_init_say_so_in_one_line(url_base: str, args: tuple[str, ...]) -> None:
     r = cpfadmin(*args)

@@ -161,7 +161,7 @@ def test_cpfadmin_token_overrides_the_stored_token(url_base: str, tmp_path: Path
     # A second login, from another home (another machine) on the same store.
     ailleurs = tmp_path / "ailleurs"
     ailleurs.mkdir()
-    (ailleurs / "config.toml").write_text("[profiles.default.policy]\nbcrypt_cost = 4\n")
+    (ailleurs / "config.toml").write_text("")
     autre_env = {
         "CPFADMIN_HOME": str(ailleurs),
         "CPFADMIN_DATABASE_URL": url_base,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cpfadmin.config import Politiques
+from cpfadmin.domain.politique import Politiques
 from tests.conftest import BACKEND, _creer_base_postgres, _supprimer_base_postgres
 from tests.services.monde import Monde, construire
 

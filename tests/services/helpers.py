@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cpfadmin.config import Politiques
+from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Role, TypeOrganisme
 from cpfadmin.services import auth
 from cpfadmin.services.bootstrap import initialiser

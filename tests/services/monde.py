@@ -24,7 +24,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from cpfadmin.config import Politiques
+from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Role
 from cpfadmin.services import auth, gestionnaires, organismes, unites
 from cpfadmin.services.acteur import Acteur
@@ -196,7 +196,11 @@ def _secret_en_attente(u: UniteDeTravail, identifiant: str) -> str:
     compte = u.comptes.par_identifiant(identifiant)
     assert compte is not None
     secret = u.session.exec(
-        select(Message.secret).where(Message.compte_id == compte.id, Message.statut == "en_attente")
+        select(Message.secret).where(
+            Message.compte_id == compte.id,
+            Message.statut == "en_attente",
+            col(Message.secret).is_not(None),  # not a notice (a lock, a change of address)
+        )
     ).one()
     assert secret
     return secret

@@ -11,7 +11,6 @@ from sqlalchemy import func, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from cpfadmin.config import Politiques
 from cpfadmin.domain.errors import (
     AccesRefuse,
     CguNonAcceptees,
@@ -19,7 +18,9 @@ from cpfadmin.domain.errors import (
     DonneeInvalide,
     EtatIncompatible,
     Introuvable,
+    SaisieRequise,
 )
+from cpfadmin.domain.politique import Politiques
 from cpfadmin.services import auth, cgu, comptes, gestionnaires, organismes, unites
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.store import repositories
@@ -78,7 +79,11 @@ class Monde:
             return u.session.exec(
                 select(Message.secret)
                 .join(Compte, col(Compte.id) == col(Message.compte_id))
-                .where(Compte.identifiant == identifiant, Message.statut == "en_attente")
+                .where(
+                    Compte.identifiant == identifiant,
+                    Message.statut == "en_attente",
+                    col(Message.secret).is_not(None),
+                )
                 .order_by(col(Message.id).desc())
             ).first()
 
@@ -521,8 +526,15 @@ def test_own_data_update(monde):
     avant = monde.comptage()
     with pytest.raises(DonneeInvalide):
         monde(comptes.modifier_moi, moi, telephone_mobile="")
-    with pytest.raises(DejaExistant):
+    with pytest.raises(SaisieRequise):  # another mailbox: the current password first
         monde(comptes.modifier_moi, moi, email="chloe.BERNARD@lumiere.example")
+    with pytest.raises(DejaExistant):
+        monde(
+            comptes.modifier_moi,
+            moi,
+            email="chloe.BERNARD@lumiere.example",
+            actuel=NOUVEAU_GESTIONNAIRE,
+        )
     assert monde.comptage() == avant
     # Unchanged values leave no event.
     monde(comptes.modifier_moi, moi, email="paul.durand@lumiere.example")

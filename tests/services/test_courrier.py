@@ -293,6 +293,40 @@ def test_other_accounts_pending_messages_are_not_superseded(base, politiques):
     assert [m.statut for m in rangees(base)] == ["en_attente", "en_attente"]
 
 
+def test_a_pending_notice_of_an_address_change_outlives_a_new_temporary_password(
+    base, politiques, tmp_path
+):
+    """The notice carries no secret: a renewal queued before its delivery must not drop it."""
+    o = organisme(base)
+    identifiant, _ = habiliter(base, politiques, o, "Alice")
+    courrier.livrer(base, TransportFichier(tmp_path / "courrier"), EXPEDITEUR)
+    with base() as u:
+        compte = u.comptes.par_identifiant(identifiant)
+        compte.email = "alice@ailleurs.example"
+        courrier.mettre_en_file_avis_email(u, compte, u.organismes.par_id(o), "alice@example.fr")
+        courrier.mettre_en_file_temporaire(
+            u, compte, u.organismes.par_id(o), "bcdef-ghjkm-npqrs-tuvwx", URL, renouvellement=True
+        )
+        u.commit()
+    assert [m.statut for m in rangees(base)] == ["envoye", "en_attente", "en_attente"]
+    avis = rangees(base)[1]
+    assert (avis.destinataire, avis.secret, avis.expire_le) == ("alice@example.fr", None, None)
+
+
+def test_an_account_delivery_sends_only_that_account_messages(base, politiques, tmp_path):
+    o = organisme(base)
+    habiliter(base, politiques, o, "Alice")
+    bruno, _ = habiliter(base, politiques, o, "Bruno")
+    with base() as u:
+        compte_id = u.comptes.par_identifiant(bruno).id
+    dossier = tmp_path / "courrier"
+    rapport = courrier.livrer(base, TransportFichier(dossier), EXPEDITEUR, compte_id=compte_id)
+    assert (rapport.envoyes, rapport.restants) == (1, 0)
+    (fichier,) = fichiers(dossier)
+    assert lire_message(fichier.read_bytes())["To"] == "bruno@example.fr"
+    assert [m.statut for m in rangees(base)] == ["en_attente", "envoye"]
+
+
 # --- claims and concurrency --------------------------------------------------------------------
 def test_a_claimed_message_is_not_handed_to_a_second_sender(base, politiques, horloge, tmp_path):
     o = organisme(base)

@@ -7,9 +7,8 @@ import statistics
 import time
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
-from cpfadmin.config import Politiques
 from cpfadmin.domain.errors import (
     AccesRefuse,
     CompteVerrouille,
@@ -18,6 +17,7 @@ from cpfadmin.domain.errors import (
     MotDePasseNonConforme,
     SessionExpiree,
 )
+from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Role
 from cpfadmin.services import auth, mots_de_passe
 from cpfadmin.store.models import EvenementAudit, Message
@@ -103,7 +103,9 @@ def _secret(monde: Monde, identifiant: str) -> str:
         compte = u.comptes.par_identifiant(identifiant)
         return u.session.exec(
             select(Message.secret).where(
-                Message.compte_id == compte.id, Message.statut == "en_attente"
+                Message.compte_id == compte.id,
+                Message.statut == "en_attente",
+                col(Message.secret).is_not(None),
             )
         ).one()
 

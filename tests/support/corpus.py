@@ -21,7 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.support.console import SIRET_AUTRE, SIRET_CDC, SIRET_EMPLOYEUR, SIRET_INCONNU
+from tests.support.console import (
+    MOT_DE_PASSE_GESTIONNAIRE,
+    SIRET_AUTRE,
+    SIRET_CDC,
+    SIRET_EMPLOYEUR,
+    SIRET_INCONNU,
+)
 
 SE, SA, SI = SIRET_EMPLOYEUR, SIRET_AUTRE, SIRET_INCONNU
 ADRESSE_AP = "chloe.bernard@lumiere.example"
@@ -230,8 +236,15 @@ for id_, email in {
     cas(f"email-{id_}", *ajout(email=email), code=INVALIDE, attendu="caractères de contrôle")
 cas("email-me-sans-arobase", "me", "update", "--email", "paul.durand", code=INVALIDE,
     attendu="e-mail", acteur="g")  # fmt: skip
-cas("email-me-pris", "me", "update", "--email", ADRESSE_G2.upper(), code=CONFLIT,
-    attendu="existe déjà", acteur="g")  # fmt: skip
+cas("email-me-pris", "me", "update", "--email", ADRESSE_G2.upper(), "--password-stdin",
+    entree=MOT_DE_PASSE_GESTIONNAIRE + "\n", code=CONFLIT, attendu="existe déjà",
+    acteur="g")  # fmt: skip
+cas("email-me-sans-mot-de-passe", "--no-input", "me", "update", "--email",
+    "paul.durand@ailleurs.example", code=USAGE, attendu="--password-stdin",
+    acteur="g")  # fmt: skip
+cas("email-me-stdin-vide", "me", "update", "--email", "paul.durand@ailleurs.example",
+    "--password-stdin", entree="", code=USAGE, attendu="mot de passe actuel",
+    acteur="g")  # fmt: skip
 cas("email-update-pris", "gestionnaires", "update", "{G}", "--email", "Jules.Roux@Lumiere.example",
     code=CONFLIT, attendu="existe déjà")  # fmt: skip
 cas("email-update-vide", "gestionnaires", "update", "{G}", "--email", "",

@@ -79,6 +79,38 @@ class Gabarits:
         self.racine = racine
         self.captures: dict[str, _Capture] = {}
         self.serveur_postgres: str | None = None
+        self._preparee_sqlite: Path | None = None
+        self._preparee_postgres: str | None = None
+
+    def preparer(self, url: str) -> None:
+        """Make ``url`` (absent) a store as an operator prepares one before ``init``: migrated,
+        with the test policy written in the store (``politique_de_test``). Built once per
+        session, then copied."""
+        sqlite = _fichier_sqlite(url)
+        if sqlite is not None:
+            if self._preparee_sqlite is None:
+                modele = self.racine / "base-preparee.db"
+                creer_base_preparee(f"sqlite:///{modele}")
+                self._preparee_sqlite = modele
+            sqlite.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            shutil.copyfile(self._preparee_sqlite, sqlite)
+            sqlite.chmod(0o600)
+            return
+        import psycopg
+
+        serveur, base = _postgres(url)
+        self.serveur_postgres = serveur
+        with psycopg.connect(serveur, autocommit=True) as c:
+            if self._preparee_postgres is None:
+                modele = f"cpf_gabarit_{uuid.uuid4().hex[:8]}_prepare"
+                c.execute(f'CREATE DATABASE "{modele}"')
+                creer_base_preparee(_autre_base(url, modele))
+                _sans_connexions(c, modele)
+                self._preparee_postgres = modele
+            # A database of the ``base_postgres`` fixture exists already, empty: it is replaced.
+            _sans_connexions(c, base)
+            c.execute(f'DROP DATABASE IF EXISTS "{base}" WITH (FORCE)')
+            c.execute(f'CREATE DATABASE "{base}" TEMPLATE "{self._preparee_postgres}"')
 
     def monde(self, nom: str, construire: Callable[[], T]) -> T:
         """The world ``nom`` in the current test: copied if it was built before in this
@@ -167,6 +199,8 @@ class Gabarits:
 
     def detruire(self) -> None:
         bases = [c.base_postgres for c in self.captures.values() if c.base_postgres]
+        if self._preparee_postgres:
+            bases.append(self._preparee_postgres)
         if bases and self.serveur_postgres:
             import psycopg
 
@@ -192,12 +226,62 @@ def _rafraichir_sessions(url: str) -> None:
         )
 
 
+# The policy the suite's stores hold: bcrypt at cost 4 keeps the suite fast (the default cost,
+# 12, has tests of its own). ``politique set`` refuses it (bounds 10–15): like a store owner,
+# the suite writes it in the store itself.
+POLITIQUE_DE_TEST = {"bcrypt_cost": "4"}
+
+
+def _autre_base(url: str, base: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url_sqlalchemy(url)).set(database=base).render_as_string(hide_password=False)
+
+
+def ecrire_politique(url: str, valeurs: dict[str, str]) -> None:
+    """Write policy rows straight into the store, as someone holding the store would."""
+    from sqlalchemy import delete, insert
+
+    from cpfadmin.store.models import ReglePolitique
+
+    table = ReglePolitique.__table__  # type: ignore[attr-defined]
+    with connexion(url) as c:
+        c.execute(delete(table).where(table.c.cle.in_(list(valeurs))))
+        c.execute(
+            insert(table),
+            [
+                {"cle": cle, "valeur": valeur, "modifie_le": datetime.now(UTC)}
+                for cle, valeur in valeurs.items()
+            ],
+        )
+
+
+def creer_base_preparee(url: str) -> None:
+    from cpfadmin.store.engine import creer_moteur
+    from cpfadmin.store.migrate import mettre_a_jour
+
+    moteur = creer_moteur(url_sqlalchemy(url))
+    try:
+        mettre_a_jour(moteur)
+    finally:
+        moteur.dispose()
+    ecrire_politique(url, POLITIQUE_DE_TEST)
+
+
 _courants: Gabarits | None = None
 
 
 def installer(gabarits: Gabarits | None) -> None:
     global _courants
     _courants = gabarits
+
+
+def preparer(url: str) -> None:
+    """See ``Gabarits.preparer``; outside a test session, built in place."""
+    if _courants is None:
+        creer_base_preparee(url)
+        return
+    _courants.preparer(url)
 
 
 def monde(nom: str, construire: Callable[[], T]) -> T:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cpfadmin.config import Courrier, Politiques, charger_profil, chemins
+from cpfadmin.config import Courrier, Reglages, charger_profil, chemins
 from cpfadmin.domain.errors import DonneeInvalide
 
 
@@ -33,7 +33,8 @@ def test_without_a_config_file_the_default_profile_is_a_sqlite_file_under_cpfadm
     assert profil.nom == "default"
     assert profil.url_base == f"sqlite:///{isolation / 'data' / 'cpfadmin.db'}"
     assert profil.url_explicite is False
-    assert profil.politiques == Politiques()
+    assert profil.reglages == Reglages()
+    assert profil.avertissements == ()
     assert profil.courrier == Courrier()
 
 
@@ -44,27 +45,27 @@ def test_cpfadmin_home_relocates_configuration_and_data(isolation):
     assert c.jetons.parent == c.courrier.parent == isolation / "data"
 
 
-def test_default_policies_are_those_of_the_spec(isolation):
-    (isolation / "config.toml").unlink()
-    politiques = charger_profil().politiques
-    assert politiques.bcrypt_cost == 12
-    assert politiques.temporary_password_days == 7
-    assert politiques.session_absolute_hours == 12
-    assert politiques.session_idle_minutes == 60
-    assert politiques.admin_password_days == 365
-
-
 def test_an_empty_config_file_gives_the_defaults(config):
     config("")
-    assert charger_profil().politiques == Politiques()
+    assert charger_profil().reglages == Reglages()
 
 
-def test_policy_overrides_of_the_default_profile_apply(config):
-    config("[profiles.default.policy]\nbcrypt_cost = 10\nsession_idle_minutes = 15\n")
-    politiques = charger_profil().politiques
-    assert politiques.bcrypt_cost == 10
-    assert politiques.session_idle_minutes == 15
-    assert politiques.temporary_password_days == 7
+def test_the_keyring_timeout_is_the_clients_own_setting(config):
+    config("[profiles.default.policy]\nkeyring_timeout_seconds = 2\n")
+    assert charger_profil().reglages.keyring_timeout_seconds == 2
+
+
+@pytest.mark.parametrize(
+    "cle", ["bcrypt_cost", "session_idle_minutes", "session_absolute_hours", "lockout_threshold"]
+)
+def test_a_security_key_in_a_profile_is_ignored_with_a_warning(config, cle):
+    # Issue 13: a token holder set session_idle_minutes = 1e8 in his own file and revived an
+    # idle session. The policy is the store's; the file's line only earns a warning.
+    config(f"[profiles.default.policy]\n{cle} = 100000\n")
+    profil = charger_profil()
+    assert not hasattr(profil, "politiques")
+    (avertissement,) = profil.avertissements
+    assert cle in avertissement and "cpfadmin politique" in avertissement
 
 
 # --- named profiles ----------------------------------------------------------------------------
@@ -164,7 +165,7 @@ def test_unknown_top_level_key_is_refused(config, texte):
     [
         "profiles = 3\n",
         "[profiles.default]\npolicy = 3\n",
-        '[profiles.default.policy]\nbcrypt_cost = "douze"\n',
+        '[profiles.default.policy]\nkeyring_timeout_seconds = "cinq"\n',
     ],
 )
 def test_a_value_of_the_wrong_type_is_refused_in_french(config, texte):

@@ -11,7 +11,6 @@ import re
 
 import pytest
 
-from cpfadmin.config import Politiques
 from cpfadmin.domain.credentials import (
     ALPHABET_TEMPORAIRE,
     COUT_BCRYPT_DEFAUT,
@@ -28,6 +27,7 @@ from cpfadmin.domain.credentials import (
     verifier_mot_de_passe,
     verifier_temporaire,
 )
+from cpfadmin.domain.politique import Politiques
 
 COUT = 4
 MOT_DE_PASSE = "Phrase-De-Passe-Solide-2026!"

@@ -160,6 +160,18 @@ SANS_CIBLE: dict[Action, dict[str, str]] = {
         "AD-O2": ".|.",
         "G-O2": ".|.",
     },
+    # the system's security policy: OP only
+    Action.POLITIQUE_MODIFIER: {
+        "OP-AP": "X|X",
+        "OP-AD": "X|X",
+        "G-cdc": ".|.",
+        "AP-O": ".|.",
+        "AD-O": ".|.",
+        "G-O": ".|.",
+        "AP-O2": ".|.",
+        "AD-O2": ".|.",
+        "G-O2": ".|.",
+    },
     # audit events: OP (all), AP(O), AD(O) (events of O)
     Action.AUDIT_LIRE: {
         "OP-AP": "X|X",
@@ -263,6 +275,19 @@ AVEC_CIBLE: dict[Action, dict[str, str]] = {
         "AD-O2": "...|...",
         "G-O2": "...|...",
     },
+    # lift a lock: exactly who may renew that password (FreeIPA's user-unlock), the password
+    # kept
+    Action.COMPTE_DEVERROUILLER: {
+        "OP-AP": "X..|XXX",
+        "OP-AD": "X..|X.X",
+        "G-cdc": "...|...",
+        "AP-O": ".XX|...",
+        "AD-O": "..X|...",
+        "G-O": "...|...",
+        "AP-O2": "...|...",
+        "AD-O2": "...|...",
+        "G-O2": "...|...",
+    },
 }
 
 # Actions nobody takes on their own account, whoever they are.
@@ -272,6 +297,7 @@ INTERDITES_SUR_SOI = {
     Action.COMPTE_REACTIVER,
     Action.COMPTE_SUPPRIMER,
     Action.MOT_DE_PASSE_RENOUVELER,  # `cpfadmin password change` instead
+    Action.COMPTE_DEVERROUILLER,
     Action.DELEGUE_ATTRIBUER,
     Action.ADMIN_DESIGNER,
 }
