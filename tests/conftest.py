@@ -239,10 +239,9 @@ def uow(moteur, horloge):  # type: ignore[no-untyped-def]
 
 
 # --- CLI helpers -------------------------------------------------------------------------------
-@pytest.fixture
-def cli(url_base: str):  # type: ignore[no-untyped-def]
-    """Run cpfadmin in-process: ``cli("me", "-o", "json")`` → typer's Result (exit_code, stdout,
-    stderr). Global options go first, as on the command line."""
+def lanceur():  # type: ignore[no-untyped-def]
+    """Run cpfadmin in-process: ``lancer("me", "-o", "json")`` → typer's Result (exit_code,
+    stdout, stderr). Global options go first, as on the command line."""
     from typer.testing import CliRunner
 
     from cpfadmin.cli.main import app
@@ -250,9 +249,54 @@ def cli(url_base: str):  # type: ignore[no-untyped-def]
     runner = CliRunner()
 
     def lancer(*args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-        return runner.invoke(app, list(args), input=input, env=env)
+        return SansAvertissementTransport(runner.invoke(app, list(args), input=input, env=env))
 
     return lancer
+
+
+@pytest.fixture
+def cli(url_base: str):  # type: ignore[no-untyped-def]
+    """``lanceur()`` on the test's store."""
+    return lanceur()
+
+
+# The PostgreSQL pass admits the ``file`` mail transport on purpose (the tests read the
+# temporary passwords from its files: ``tests/support/gabarits.POLITIQUE_DE_TEST_PARTAGEE``),
+# so every command that delivers mail warns that it breaks the two channels. That warning has
+# its test (``tests/cli/test_transport_fichier_partage.py``); the other tests read stderr
+# without it, as on the embedded store.
+MARQUE_AVERTISSEMENT_TRANSPORT = "admis par la politique (mail_file_transport_shared)"
+
+
+def sans_avertissement_transport(texte: str) -> str:
+    if MARQUE_AVERTISSEMENT_TRANSPORT not in texte:
+        return texte
+    return "".join(
+        ligne
+        for ligne in texte.splitlines(keepends=True)
+        if MARQUE_AVERTISSEMENT_TRANSPORT not in ligne
+    )
+
+
+class SansAvertissementTransport:
+    """Typer's Result, its stderr (and mixed output) without the warning above."""
+
+    def __init__(self, resultat) -> None:  # type: ignore[no-untyped-def]
+        self._resultat = resultat
+
+    def __getattr__(self, nom: str):  # type: ignore[no-untyped-def]
+        return getattr(self._resultat, nom)
+
+    @property
+    def stderr(self) -> str:
+        return sans_avertissement_transport(self._resultat.stderr)
+
+    @property
+    def output(self) -> str:
+        return sans_avertissement_transport(self._resultat.output)
+
+    def __repr__(self) -> str:
+        return repr(self._resultat)
 
 
 def json_de(resultat) -> object:  # type: ignore[no-untyped-def]

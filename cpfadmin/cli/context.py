@@ -52,6 +52,7 @@ class Contexte:
     _moteur: Any = field(default=None, repr=False)
     _acteur: Acteur | None = field(default=None, repr=False)
     _politiques: Politiques | None = field(default=None, repr=False)
+    _transport_annonce: bool = field(default=False, repr=False)
 
     # --- messages ----------------------------------------------------------------------------
     def info(self, message: str) -> None:
@@ -187,30 +188,59 @@ class Contexte:
             return None, "aucun"
         return stocke.jeton, stocke.emplacement
 
+    def transport(self) -> Any:
+        """The profile's mail transport, if this store admits it (``courrier.admettre_transport``:
+        raises ``TransportNonAdmis``); the warning it calls for is given once per command."""
+        from cpfadmin.adapters.mail import depuis_configuration
+        from cpfadmin.config import chemins
+        from cpfadmin.services import courrier
+
+        avertissement = courrier.admettre_transport(
+            self.profil.courrier.transport,
+            self.moteur().dialect.name != "sqlite",
+            self.politiques(),
+        )
+        if avertissement and not self._transport_annonce:
+            self._transport_annonce = True
+            self.avertir(avertissement)
+        return depuis_configuration(self.profil.courrier, chemins().courrier)
+
     def livrer(
         self,
         acteur: Acteur | None = None,
         *,
         avertir: bool = True,
+        exiger: bool = False,
+        compte_id: int | None = None,
         essais_immediats: int = 1,
         progression: Callable[[int], None] | None = None,
     ) -> Any:
         """Deliver the due messages right after a command committed (SPEC §4): an operator's
-        command delivers every due message, an administrator's those of its organisme. A
-        failure is a warning: the change is saved and the message stays queued."""
-        from cpfadmin.adapters.mail import depuis_configuration
-        from cpfadmin.config import chemins
+        command delivers every due message, an administrator's those of its organisme, and with
+        ``compte_id`` only that account's (a gestionnaire's own notices). A failure is a
+        warning: the change is saved and the message stays queued — and so is a transport the
+        store does not admit, unless ``exiger`` (``outbox send``) makes it the error."""
+        from cpfadmin.domain.errors import TransportNonAdmis
         from cpfadmin.services import courrier
 
         acteur = acteur or self.acteur()
-        perimetre = courrier.perimetre(acteur)
-        transport = depuis_configuration(self.profil.courrier, chemins().courrier)
+        try:
+            transport = self.transport()
+        except TransportNonAdmis as refus:
+            if exiger:
+                raise
+            self.avertir(f"messages non remis. {refus.message}")
+            return courrier.RapportLivraison()
+        # One's own messages (``compte_id``) need no right on the outbox: a gestionnaire's
+        # notice is delivered by his own command.
+        perimetre = None if compte_id is not None else courrier.perimetre(acteur)
         rapport = self._proteger(
             lambda: courrier.livrer(
                 self.fabrique(),
                 transport,
                 self.profil.courrier.sender,
                 organisme_id=perimetre,
+                compte_id=compte_id,
                 essais_immediats=essais_immediats,
                 progression=progression,
             )

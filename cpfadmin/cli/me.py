@@ -131,7 +131,7 @@ def modifier(
         ctx.info("Rien à modifier : vos données sont déjà celles indiquées.")
     if ancienne:
         ctx.info(f"Adresse e-mail modifiée ; un avis part à l'ancienne adresse, {ancienne}.")
-        _livrer_mes_messages(ctx, acteur)
+        ctx.livrer(acteur, compte_id=acteur.compte_id)
 
 
 def _mot_de_passe_actuel(password_stdin: bool) -> str:
@@ -144,29 +144,6 @@ def _mot_de_passe_actuel(password_stdin: bool) -> str:
     if not lignes or not lignes[0]:
         raise SaisieRequise("Une ligne attendue sur l'entrée standard : le mot de passe actuel.")
     return lignes[0]
-
-
-def _livrer_mes_messages(ctx, acteur) -> None:  # type: ignore[no-untyped-def]
-    """Deliver the account's own due messages, as every command delivers what it queued: a
-    gestionnaire, who may not see the outbox, included. A failure is a warning."""
-    from cpfadmin.adapters.mail import depuis_configuration
-    from cpfadmin.config import chemins
-    from cpfadmin.services import courrier
-
-    transport = depuis_configuration(ctx.profil.courrier, chemins().courrier)
-    rapport = courrier.livrer(
-        ctx.fabrique(),
-        transport,
-        ctx.profil.courrier.sender,
-        compte_id=acteur.compte_id,
-        essais_immediats=1,
-    )
-    if rapport.echecs:
-        _, destinataire, erreur = rapport.echecs[0]
-        ctx.avertir(
-            f"message à {destinataire} non remis ({erreur}) ; il reste en file, et un "
-            "administrateur le renverra par « cpfadmin outbox send »."
-        )
 
 
 @app.command("cgu")

@@ -77,7 +77,7 @@ def envoyer() -> None:
 
     ctx = contexte()
     acteur = ctx.acteur()
-    rapport = ctx.livrer(acteur, avertir=False, essais_immediats=3)
+    rapport = ctx.livrer(acteur, avertir=False, exiger=True, essais_immediats=3)
     ctx.afficher(
         rapport.as_dict()
         if ctx.sortie == "json"

@@ -97,6 +97,10 @@ class DonneeInvalide(ErreurCpf):
         self.champ = champ
 
 
+class TransportNonAdmis(DonneeInvalide):
+    """The configured mail transport may not carry temporary passwords for this store."""
+
+
 class MotDePasseNonConforme(DonneeInvalide):
     def __init__(self, regle: str, message: str) -> None:
         super().__init__(message, champ="mot_de_passe")

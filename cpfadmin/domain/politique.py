@@ -23,8 +23,8 @@ class Politiques:
 
     bcrypt_cost: int = 12
     temporary_password_days: int = 7
-    session_absolute_hours: float = 12
-    session_idle_minutes: float = 60
+    session_absolute_hours: int = 12
+    session_idle_minutes: int = 60
     admin_password_days: int = 365
     lockout_threshold: int = 5
     lockout_minutes: int = 15

@@ -16,8 +16,9 @@ from sqlmodel import col, select
 
 from cpfadmin.adapters.mail import Envoi, ErreurTransport, Transport
 from cpfadmin.domain import messages, validation
-from cpfadmin.domain.errors import DonneeInvalide
+from cpfadmin.domain.errors import DonneeInvalide, TransportNonAdmis
 from cpfadmin.domain.permissions import Action, verifier
+from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.suggestions import vouliez_vous_dire
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.store.models import Compte, Message, Organisme
@@ -369,3 +370,28 @@ def lister(
         }
         for m, identifiant in lignes
     ]
+
+
+def admettre_transport(transport: str, base_partagee: bool, politiques: Politiques) -> str | None:
+    """Two channels (SPEC §3), even with the default transport: ``file`` writes each temporary
+    password into the data directory of whoever runs the command, so on a shared store a
+    délégué who renews a gestionnaire's password would hold both the identifiant and the
+    password. On a shared store (PostgreSQL) it is refused unless the store's policy admits it
+    on purpose (``mail_file_transport_shared``, for a test store); then the warning returned is
+    given at each command. Raises ``TransportNonAdmis`` (exit 7)."""
+    if transport != "file" or not base_partagee:
+        return None
+    if not politiques.mail_file_transport_shared:
+        raise TransportNonAdmis(
+            "Le transport de courrier « file » n'est pas admis sur une base partagée "
+            "(PostgreSQL) : il écrirait les mots de passe temporaires dans votre propre dossier, "
+            "et vous tiendriez à la fois l'identifiant et le mot de passe. Configurez l'envoi "
+            "par SMTP dans le profil ([profiles.NOM.mail] transport = \"smtp\") ; les messages "
+            "restent en file d'ici là.",
+            suggestion="cpfadmin outbox send, une fois SMTP configuré",
+        )
+    return (
+        "transport de courrier « file » sur une base partagée, admis par la politique "
+        "(mail_file_transport_shared) : les mots de passe temporaires sont écrits dans votre "
+        "dossier de données, ce qui rompt les deux canaux. À réserver à une base d'essai."
+    )

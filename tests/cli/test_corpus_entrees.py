@@ -28,6 +28,7 @@ from tests.conftest import (
     _creer_base_postgres,
     _supprimer_base_postgres,
     isoler_maison,
+    lanceur,
 )
 from tests.support import gabarits
 from tests.support.console import (
@@ -70,16 +71,7 @@ LONGUEUR_MAX_MESSAGE = 1000
 
 
 def _lanceur():  # type: ignore[no-untyped-def]
-    from typer.testing import CliRunner
-
-    from cpfadmin.cli.main import app
-
-    runner = CliRunner()
-
-    def lancer(*args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-        return runner.invoke(app, list(args), input=input, env=env)
-
-    return lancer
+    return lanceur()
 
 
 def _jeton_du_coffre() -> str:

@@ -23,7 +23,7 @@ from keyring.backends import fail
 from sqlalchemy import MetaData, String, Text, select
 from sqlalchemy.types import JSON
 
-from tests.conftest import MOT_DE_PASSE_ADMIN, MOT_DE_PASSE_GESTIONNAIRE
+from tests.conftest import MOT_DE_PASSE_ADMIN, MOT_DE_PASSE_GESTIONNAIRE, lanceur
 from tests.support import base, gabarits
 from tests.support.console import (
     SIRET_EMPLOYEUR,
@@ -330,16 +330,7 @@ def test_password_renew_output_holds_no_secret(scene: Scene) -> None:
 
 # --- 6. a tampered audit chain, on both stores ---------------------------------------------------
 def _lanceur():  # type: ignore[no-untyped-def]
-    from typer.testing import CliRunner
-
-    from cpfadmin.cli.main import app
-
-    runner = CliRunner()
-
-    def lancer(*args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-        return runner.invoke(app, list(args), input=input, env=env)
-
-    return lancer
+    return lanceur()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -109,7 +109,7 @@ def test_without_usable_keyring_login_warns_then_keeps_the_token_in_a_private_fi
 def test_a_keyring_that_never_answers_is_abandoned_after_the_configured_timeout(
     url_base: str,
 ) -> None:
-    _ajouter_a_la_config("keyring_timeout_seconds = 1\n")
+    _ajouter_a_la_config("[profiles.default.policy]\nkeyring_timeout_seconds = 1\n")
     identifiant, temporaire = initialiser()
 
     # The hanging keyring is given up after the configured second: the login goes on.
@@ -127,7 +127,7 @@ def test_a_keyring_that_never_answers_is_abandoned_after_the_configured_timeout(
 def test_a_keyring_that_stops_answering_after_login_gives_exit_8_in_bounded_time(
     url_base: str, backend: str
 ) -> None:
-    _ajouter_a_la_config("keyring_timeout_seconds = 1\n")
+    _ajouter_a_la_config("[profiles.default.policy]\nkeyring_timeout_seconds = 1\n")
     identifiant, temporaire = initialiser()
     premiere_connexion(identifiant, temporaire, MOT_DE_PASSE_ADMIN)  # into the working keyring
     jeton = _jeton_du_keyring_de_test(identifiant)

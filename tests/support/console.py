@@ -66,7 +66,9 @@ def tous_les_temporaires() -> list[str]:
 
 
 # --- the store ---------------------------------------------------------------------------------
-TABLES_ECRITES = ("organisme", "compte", "unite", "evenement_audit", "message", "cgu")
+TABLES_ECRITES = (
+    "organisme", "compte", "unite", "evenement_audit", "message", "cgu", "politique",
+)  # fmt: skip
 
 
 def empreinte(url: str) -> dict[str, int]:

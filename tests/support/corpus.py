@@ -334,6 +334,36 @@ cas("identifiant-update-suspendu", "gestionnaires", "update", "{S}", "--nom", "P
     code=CONFLIT, attendu="réactivez")  # fmt: skip
 cas("identifiant-renew-suspendu", "password", "renew", "{S}", "--yes", code=CONFLIT,
     attendu="réactivez", acteur="ap")  # fmt: skip
+# --- issue 13: unlock, and the system's policy --------------------------------------------------
+cas("identifiant-unlock-sql", "gestionnaires", "unlock", "' OR 1=1 --", code=INTROUVABLE,
+    attendu="Aucun compte")  # fmt: skip
+cas("identifiant-unlock-soi", "gestionnaires", "unlock", "{AP}", code=INTERDIT,
+    attendu="propre compte", acteur="ap")  # fmt: skip
+cas("identifiant-unlock-principal-par-gestionnaire", "gestionnaires", "unlock", "{AP}",
+    code=INTERDIT, acteur="g")  # fmt: skip
+cas("identifiant-unlock-suspendu", "gestionnaires", "unlock", "{S}", code=CONFLIT,
+    attendu="réactivez", acteur="ap")  # fmt: skip
+for id_, (cle, valeur, attendu) in {
+    "inactivite-1e8": ("session_idle_minutes", "1e8", "nombre entier"),
+    "absolue-100000": ("session_absolute_hours", "100000", "hors bornes"),
+    "bcrypt-4": ("bcrypt_cost", "4", "hors bornes"),
+    "zero": ("lockout_threshold", "0", "hors bornes"),
+    "nan": ("temporary_password_days", "nan", "Valeur invalide"),
+    "infini": ("session_idle_minutes", "inf", "Valeur invalide"),
+    "vide": ("session_idle_minutes", "", "Valeur invalide"),
+    "nul": ("session_idle_minutes", f"3{NUL}0", "Valeur invalide"),
+    "100000-chiffres": ("session_idle_minutes", "9" * 100_000, "Valeur invalide"),
+    "booleen-flou": ("mail_file_transport_shared", "peut-être", "Valeur invalide"),
+    "cle-inconnue": ("session_idle", "30", "Clé de politique inconnue"),
+    "cle-sql": ("' OR 1=1 --", "30", "Clé de politique inconnue"),
+    "cle-echappement": (f"{ESC}[2J", "30", "Clé de politique inconnue"),
+}.items():
+    cas(f"politique-set-{id_}", "politique", "set", cle, valeur, code=INVALIDE, attendu=attendu)
+cas("politique-set-par-un-administrateur", "politique", "set", "session_idle_minutes", "30",
+    code=INTERDIT, attendu="politique de sécurité", acteur="ap")  # fmt: skip
+cas("politique-set-par-un-gestionnaire", "politique", "set", "session_idle_minutes", "30",
+    code=INTERDIT, attendu="politique de sécurité", acteur="g")  # fmt: skip
+cas("politique-show-sans-session", "politique", "show", code=AUTH, acteur="")
 cas("identifiant-designate-sql", "organismes", "designate-admin", SE, "--identifiant",
     "' OR 1=1 --", code=INTROUVABLE, attendu="Aucun compte")  # fmt: skip
 cas("identifiant-designate-et-donnees", "organismes", "designate-admin", SE, "--identifiant",
@@ -647,6 +677,9 @@ for id_, args in {
     "commande-inconnue": ("organisme", "list"),
     "manque-identifiant": ("gestionnaires", "show"),
     "manque-renew": ("password", "renew"),
+    "manque-unlock": ("gestionnaires", "unlock"),
+    "manque-valeur-politique": ("politique", "set", "bcrypt_cost"),
+    "inconnue-unlock": ("gestionnaires", "unlock", "{G}", "--force"),
     "manque-nouveau-libelle": ("unites", "rename", "Paie"),
     "manque-libelle": ("unites", "add"),
     "manque-siret": ("organismes", "show"),

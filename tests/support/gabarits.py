@@ -230,6 +230,10 @@ def _rafraichir_sessions(url: str) -> None:
 # 12, has tests of its own). ``politique set`` refuses it (bounds 10–15): like a store owner,
 # the suite writes it in the store itself.
 POLITIQUE_DE_TEST = {"bcrypt_cost": "4"}
+# On a shared store (PostgreSQL) the ``file`` mail transport is refused unless the policy admits
+# it on purpose: the suite reads the temporary passwords from its files, so it admits it, and
+# every command that delivers mail then warns that the two channels are broken.
+POLITIQUE_DE_TEST_PARTAGEE = {**POLITIQUE_DE_TEST, "mail_file_transport_shared": "true"}
 
 
 def _autre_base(url: str, base: str) -> str:
@@ -265,7 +269,9 @@ def creer_base_preparee(url: str) -> None:
         mettre_a_jour(moteur)
     finally:
         moteur.dispose()
-    ecrire_politique(url, POLITIQUE_DE_TEST)
+    ecrire_politique(
+        url, POLITIQUE_DE_TEST if url.startswith("sqlite") else POLITIQUE_DE_TEST_PARTAGEE
+    )
 
 
 _courants: Gabarits | None = None

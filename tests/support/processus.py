@@ -57,8 +57,11 @@ def cpfadmin(
     entree: str = "",
     env: Mapping[str, str | None] | None = None,
     delai: float = DELAI_PAR_DEFAUT,
+    brut: bool = False,
 ) -> Resultat:
-    """Run ``cpfadmin ARGS`` to completion, ``entree`` on its stdin (a pipe, never a TTY)."""
+    """Run ``cpfadmin ARGS`` to completion, ``entree`` on its stdin (a pipe, never a TTY).
+    Its stderr comes without the warning of the file transport the PostgreSQL pass admits
+    (``tests.conftest.sans_avertissement_transport``) unless ``brut``."""
     fini = subprocess.run(
         commande(*args),
         input=entree,
@@ -68,7 +71,10 @@ def cpfadmin(
         timeout=delai,
         check=False,
     )
-    return Resultat(tuple(args), fini.returncode, fini.stdout, fini.stderr)
+    from tests.conftest import sans_avertissement_transport
+
+    stderr = fini.stderr if brut else sans_avertissement_transport(fini.stderr)
+    return Resultat(tuple(args), fini.returncode, fini.stdout, stderr)
 
 
 def lancer(*args: str, env: Mapping[str, str | None] | None = None) -> subprocess.Popen[str]:
