@@ -575,6 +575,25 @@ for id_, args in {
 }.items():
     cas(f"filtre-{id_}", *args, code=INVALIDE, attendu="caractères de contrôle")
 
+# === audit checkpoints (issue 13, point 8) =======================================================
+for id_, (fichier, attendu) in {
+    "vide": ("point-vide.json", "Point de contrôle"),
+    "binaire": ("point-binaire.json", "Point de contrôle"),
+    "pas-un-point": ("point-pas-un-point.json", "Point de contrôle"),
+    "nan": ("point-nan.json", "Point de contrôle"),
+    "enorme": ("point-enorme.json", "Point de contrôle"),
+    "dossier": ("{dossier}", "Point de contrôle"),
+    "absent": ("{dossier}/absent.json", "Point de contrôle"),
+}.items():
+    chemin = fichier if "{" in fichier else f"{{f:{fichier}}}"
+    cas(f"point-de-controle-{id_}", "audit", "verify", "--checkpoint", chemin, code=INVALIDE,
+        attendu=attendu)  # fmt: skip
+cas("point-de-controle-sans-cle", "audit", "checkpoint", code=INVALIDE, attendu="Aucune clé")
+cas("point-de-controle-cle-absente", "audit", "checkpoint", "--cle", "{dossier}/absente",
+    code=INVALIDE)  # fmt: skip
+cas("point-de-controle-cle-binaire", "audit", "checkpoint", "--cle", "{f:point-binaire.json}",
+    code=INVALIDE)  # fmt: skip
+
 # === CGU ========================================================================================
 for i, (id_, (fichier, attendu)) in enumerate(
     {
@@ -863,6 +882,13 @@ FICHIERS: dict[str, Callable[[], bytes]] = {
     "latin1.ndjson": lambda: '{"nom": "Lefèvre", "prenom": "Hélène", "email": "h@x.fr"}\n'.encode(
         "latin-1"
     ),
+    "point-vide.json": lambda: b"",
+    "point-binaire.json": lambda: _binaire(),
+    "point-pas-un-point.json": lambda: b'{"format": "autre chose", "seq": 1}',
+    "point-nan.json": lambda: (
+        b'{"format": "cpfadmin-point-de-controle-audit", "version": 1, "seq": NaN}'
+    ),
+    "point-enorme.json": lambda: b'{"x": "' + b"a" * 2_000_000 + b'"}',
     "cgu-valide.txt": lambda: CGU_VALIDE.encode(),
     "cgu-latin1.txt": lambda: CGU_VALIDE.encode("latin-1", errors="replace"),
     "cgu-utf16.txt": lambda: CGU_VALIDE.encode("utf-16"),

@@ -30,6 +30,7 @@ CODE_ATTENDU = {
     "EtatIncompatible": 6,
     "DonneeInvalide": 7,
     "MotDePasseNonConforme": 7,
+    "TransportNonAdmis": 7,
     "StockageIndisponible": 8,
     "BaseNonInitialisee": 8,
     "BaseAMettreAJour": 8,
