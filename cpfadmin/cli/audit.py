@@ -2,7 +2,7 @@
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -10,10 +10,6 @@ from cpfadmin.cli import completion
 from cpfadmin.cli.context import contexte
 from cpfadmin.cli.libelles import colonnes
 from cpfadmin.domain.audit import ACTIONS
-
-if TYPE_CHECKING:
-    from cpfadmin.domain.point_de_controle import PointDeControle
-    from cpfadmin.services.audit import ResultatVerification
 
 app = typer.Typer(
     help="Journal d'audit chaîné, et ses points de contrôle signés.\n\n"
@@ -94,17 +90,6 @@ def lister(
     )
 
 
-def _rompue(resultat: "ResultatVerification") -> Exception:
-    from cpfadmin.domain.errors import EtatIncompatible
-
-    assert resultat.rupture is not None
-    return EtatIncompatible(
-        f"Chaîne d'audit rompue à l'événement n° {resultat.rupture.seq} : "
-        f"{resultat.rupture.raison} ({resultat.evenements_verifies} événement(s) "
-        "intègre(s) avant lui)."
-    )
-
-
 @app.command("verify")
 def verify(
     checkpoint: Annotated[
@@ -138,32 +123,20 @@ def verify(
 
     Exemple : cpfadmin audit verify --checkpoint point-2026-03-02.json
     """
-    from cpfadmin.services import audit
+    from cpfadmin.services import points_de_controle
 
     ctx = contexte()
-    points = _points_de_confiance(ctx, checkpoint or [], cle_publique or [])
-    reperes = _reperes(points)
+    contenus = _lire_points(checkpoint or [])
+    confiance = _cles_de_confiance(ctx, cle_publique or []) if contenus else []
+    points = points_de_controle.authentifier(contenus, confiance)
     acteur = ctx.acteur()
-    resultat = ctx.executer(lambda uow: audit.verifier(uow, acteur, reperes=reperes), lecture=True)
-    if resultat.rupture is not None:
-        raise _rompue(resultat)
-    vue: dict[str, Any] = {"valide": True, "evenements_verifies": resultat.evenements_verifies}
-    if not points:
+    vue = ctx.executer(lambda uow: points_de_controle.verifier(uow, acteur, points), lecture=True)
+    prouves = vue.get("points_de_controle")
+    if not prouves:
         ctx.afficher(vue, colonnes=colonnes("valide", "evenements_verifies"))
         return
-    prouves = [
-        {
-            "fichier": str(p.origine),
-            "seq": p.seq,
-            "condensat": p.condensat,
-            "pris_le": p.document["pris_le"],
-            "empreinte_cle": p.empreinte_cle,
-            "cle_de_confiance": source,
-        }
-        for p, source in points
-    ]
     if ctx.sortie == "json":
-        ctx.afficher({**vue, "points_de_controle": prouves})
+        ctx.afficher(vue)
         return
     vue["points_de_controle"] = " ; ".join(
         f"n° {p['seq']} du {p['pris_le']} ({p['fichier']}), signé par {p['empreinte_cle']} "
@@ -199,71 +172,21 @@ def _cles_de_confiance(ctx: Any, options: list[Path]) -> list[tuple[bytes, str]]
     )
 
 
-def _points_de_confiance(
-    ctx: Any, fichiers: list[Path], options: list[Path]
-) -> "list[tuple[PointDeControle, str]]":
-    """Each checkpoint read, its signature checked (code 7 otherwise), and its key one the
-    operator trusts (code 6 otherwise: anyone can sign a checkpoint of a rewritten chain with
-    a key of his own)."""
-    if not fichiers:
-        return []
-    from cpfadmin.adapters import signature
+def _lire_points(fichiers: list[Path]) -> list[tuple[str, bytes]]:
+    """The bytes of each checkpoint file (no more than a checkpoint may weigh, plus one)."""
     from cpfadmin.domain import point_de_controle
-    from cpfadmin.domain.errors import DonneeInvalide, EtatIncompatible, raison_systeme
+    from cpfadmin.domain.errors import DonneeInvalide, raison_systeme
 
-    points = []
+    contenus = []
     for f in fichiers:
         try:
             with f.open("rb") as flux:
-                contenu = flux.read(point_de_controle.TAILLE_MAX + 1)
+                contenus.append((str(f), flux.read(point_de_controle.TAILLE_MAX + 1)))
         except OSError as e:
             raise DonneeInvalide(
                 f"Point de contrôle {f} illisible : {raison_systeme(e)}.", champ="checkpoint"
             ) from None
-        p = point_de_controle.lire(contenu, str(f))
-        if not signature.signature_valide(
-            p.cle_publique, p.signature, point_de_controle.contenu_signe(p.document)
-        ):
-            raise DonneeInvalide(
-                f"Point de contrôle {f} invalide : sa signature ne correspond pas à son contenu "
-                f"(modifié après avoir été signé par la clé {p.empreinte_cle}).",
-                champ="checkpoint",
-            )
-        points.append(p)
-    confiance = _cles_de_confiance(ctx, options)
-    resultat = []
-    for p in points:
-        source = next((s for cle, s in confiance if cle == p.cle_publique), None)
-        if source is None:
-            attendues = ", ".join(point_de_controle.empreinte(c) for c, _ in confiance)
-            raise EtatIncompatible(
-                f"Point de contrôle {p.origine} signé par la clé {p.empreinte_cle}, "
-                + (
-                    f"qui n'est pas une clé de confiance ({attendues}) : rien n'est prouvé."
-                    if confiance
-                    else "mais aucune clé de confiance n'est désignée : rien n'est prouvé (un "
-                    "faussaire signe avec sa propre clé)."
-                ),
-                suggestion="--cle-publique FICHIER.pub, ou audit_checkpoint_key dans le profil",
-            )
-        resultat.append((p, source))
-    return resultat
-
-
-def _reperes(points: "list[tuple[PointDeControle, str]]") -> dict[int, str]:
-    from cpfadmin.domain.errors import EtatIncompatible
-
-    reperes: dict[int, str] = {}
-    origines: dict[int, str] = {}
-    for p, _ in points:
-        if reperes.get(p.seq, p.condensat) != p.condensat:
-            raise EtatIncompatible(
-                f"Les points de contrôle {origines[p.seq]} et {p.origine}, signés tous deux par "
-                f"une clé de confiance, donnent deux empreintes à l'événement n° {p.seq} : la "
-                "chaîne a été réécrite entre les deux."
-            )
-        reperes[p.seq], origines[p.seq] = p.condensat, p.origine
-    return reperes
+    return contenus
 
 
 @app.command("checkpoint")
@@ -301,15 +224,13 @@ def checkpoint(
 
     Exemple : cpfadmin audit checkpoint --fichier point-2026-03-02.json
     """
-    import base64
     import json
-    from datetime import UTC
 
     from cpfadmin.adapters import signature
     from cpfadmin.adapters.fichiers import verifier_destination
     from cpfadmin.domain import point_de_controle
     from cpfadmin.domain.errors import DonneeInvalide
-    from cpfadmin.services import audit
+    from cpfadmin.services import points_de_controle
     from cpfadmin.store.engine import masquer
 
     ctx = contexte()
@@ -327,28 +248,16 @@ def checkpoint(
     if fichier is not None:
         verifier_destination(fichier, force)
     acteur = ctx.acteur()
-    resultat = ctx.executer(lambda uow: audit.verifier(uow, acteur), lecture=True)
-    if resultat.rupture is not None:
-        raise _rompue(resultat)
-    dernier = resultat.dernier_horodatage
-    document = point_de_controle.construire(
-        base=masquer(ctx.profil.url_base),
-        seq=resultat.tete_seq,
-        condensat=resultat.tete_condensat,
-        dernier_evenement_le=dernier.astimezone(UTC).isoformat() if dernier else None,
-        pris_le=datetime.now(UTC).isoformat(timespec="seconds"),
-        pris_par=acteur.identifiant,
-        cle_publique=signataire.cle_publique,
+    base = masquer(ctx.profil.url_base)
+    document = ctx.executer(
+        lambda uow: points_de_controle.prendre(uow, acteur, signataire, base), lecture=True
     )
-    document["signature"] = base64.b64encode(
-        signataire.signer(point_de_controle.contenu_signe(document))
-    ).decode("ascii")
     if fichier is not None:
         texte = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
         signature.ecrire(fichier, texte.encode("utf-8"), mode=0o644, ecraser=force)
     ctx.afficher(document, colonnes=colonnes(*point_de_controle.CHAMPS))
     ctx.info(
-        f"Point de contrôle de l'événement n° {resultat.tete_seq}, signé par la clé "
+        f"Point de contrôle de l'événement n° {document['seq']}, signé par la clé "
         f"{document['empreinte_cle']}"
         + (f", écrit dans {fichier}" if fichier else "")
         + " : gardez-le hors de la base (courriel, ticket, archive non réinscriptible)."
