@@ -387,3 +387,30 @@ def test_only_operators_take_or_prove_checkpoints(employeur, tmp_path):
         jeton=employeur.jeton_ap,
     )  # fmt: skip
     assert r.exit_code == 4
+
+
+# --- through the installed CLI, as an operator's script runs it --------------------------------
+def test_a_cut_chain_fails_against_its_checkpoint_through_real_processes(
+    cli, operateur, url_base, tmp_path
+):
+    from tests.conftest import MOT_DE_PASSE_ADMIN
+    from tests.support.processus import connexion, cpfadmin, sans_trace
+
+    connexion(operateur, MOT_DE_PASSE_ADMIN)  # the processes' own session (their keyring)
+    cle_privee, point = tmp_path / "cle-audit", tmp_path / "point.json"
+    assert cpfadmin("audit", "keygen", str(cle_privee)).code == 0
+    assert stat.S_IMODE(cle_privee.stat().st_mode) == 0o600
+    _evenements(cli, *SIRETS)
+    r = cpfadmin("-o", "json", "audit", "checkpoint", "--cle", str(cle_privee),
+                 "--fichier", str(point))  # fmt: skip
+    assert r.code == 0, r
+    seq = r.json()["seq"]
+    publique = ("--cle-publique", f"{cle_privee}.pub")
+    assert cpfadmin("audit", "verify", "--checkpoint", str(point), *publique).code == 0
+
+    _couper_apres(url_base, seq - 2)
+    assert cpfadmin("audit", "verify").code == 0  # the chain alone sees nothing
+    r = cpfadmin("audit", "verify", "--checkpoint", str(point), *publique)
+    assert r.code == 6, r
+    assert f"n° {seq}" in r.stderr
+    sans_trace(r)

@@ -248,3 +248,29 @@ def test_at_a_terminal_the_password_is_asked_at_a_hidden_prompt_and_phones_ask_n
     terminal = Terminal(["me", "update", "--telephone-fixe", "01 40 20 30 40"], env=env)
     assert terminal.fin() == 0, terminal.lu
     assert "Mot de passe" not in terminal.lu
+
+
+def test_through_the_installed_cli_the_password_comes_from_stdin_and_a_wrong_one_counts(
+    employeur, gestionnaire
+):
+    from tests.support.processus import cpfadmin
+
+    g, jeton_g = gestionnaire
+
+    def changer(mot_de_passe: str, *options: str):  # type: ignore[no-untyped-def]
+        return cpfadmin(*options, "me", "update", "--email", NOUVELLE, "--password-stdin",
+                        entree=mot_de_passe + "\n", env={"CPFADMIN_TOKEN": jeton_g})  # fmt: skip
+
+    r = changer(MAUVAIS)
+    assert r.code == 3, r
+    assert email_de(employeur, jeton_g) == ANCIENNE and not avis()
+    assert lignes(employeur.url, "SELECT echecs_consecutifs FROM compte WHERE identifiant = :i",
+                  i=g) == [(1,)]  # fmt: skip
+    r = cpfadmin("--no-input", "me", "update", "--email", NOUVELLE,
+                 env={"CPFADMIN_TOKEN": jeton_g})  # fmt: skip
+    assert r.code == 2, r
+    assert "--password-stdin" in r.stderr
+    r = changer(MOT_DE_PASSE_GESTIONNAIRE)
+    assert r.code == 0, r
+    assert email_de(employeur, jeton_g) == NOUVELLE
+    assert [m["To"] for m in avis()] == [ANCIENNE]
