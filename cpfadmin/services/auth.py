@@ -87,6 +87,13 @@ def oublier_echecs_anciens(compte: Compte, maintenant: datetime, politiques: Pol
         compte.verrouillages = 0
 
 
+def lever_verrouillage(compte: Compte) -> None:
+    """No lock, no failure counted, the lock level back to zero: an unlock or a renewal."""
+    compte.verrouille_jusqua = None
+    compte.echecs_consecutifs = 0
+    compte.verrouillages = 0
+
+
 def _echec(
     uow: UniteDeTravail,
     compte: Compte | None,

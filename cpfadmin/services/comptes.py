@@ -21,6 +21,7 @@ from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Niveau, Role, StatutCompte, StatutOrganisme
 from cpfadmin.domain.suggestions import vouliez_vous_dire
 from cpfadmin.services.acteur import Acteur
+from cpfadmin.services.auth import lever_verrouillage
 from cpfadmin.store.models import Compte, Organisme
 from cpfadmin.store.uow import UniteDeTravail
 
@@ -90,8 +91,7 @@ def attribuer_mot_de_passe_temporaire(
     compte.temporaire_expire_le = uow.maintenant() + timedelta(
         days=politiques.temporary_password_days
     )
-    compte.echecs_consecutifs = 0
-    compte.verrouille_jusqua = None
+    lever_verrouillage(compte)
     return temporaire
 
 

@@ -8,7 +8,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -61,16 +61,31 @@ def mettre_en_file_temporaire(
         url_portail=url_portail,
         renouvellement=renouvellement,
     )
+    return _mettre_en_file(
+        uow, compte, courriel, secret=temporaire, expire_le=compte.temporaire_expire_le
+    )
+
+
+def _mettre_en_file(
+    uow: UniteDeTravail,
+    compte: Compte,
+    courriel: messages.Courriel,
+    *,
+    destinataire: str | None = None,
+    secret: str | None = None,
+    expire_le: datetime | None = None,
+) -> Message:
+    maintenant = uow.maintenant()
     message = Message(
         compte_id=compte.id,
-        destinataire=compte.email,
+        destinataire=destinataire or compte.email,
         sujet=courriel.sujet,
         corps=courriel.corps,
-        secret=temporaire,
+        secret=secret,
         statut="en_attente",
         prochaine_tentative_le=maintenant,
         cree_le=maintenant,
-        expire_le=compte.temporaire_expire_le,
+        expire_le=expire_le,
     )
     uow.session.add(message)
     return message
@@ -84,20 +99,7 @@ def mettre_en_file_avis(
 ) -> Message:
     """Queue a notice that carries no secret (a lock, a change of address…), in the caller's
     transaction, to the account's address or to ``destinataire``."""
-    maintenant = uow.maintenant()
-    message = Message(
-        compte_id=compte.id,
-        destinataire=destinataire or compte.email,
-        sujet=courriel.sujet,
-        corps=courriel.corps,
-        secret=None,
-        statut="en_attente",
-        prochaine_tentative_le=maintenant,
-        cree_le=maintenant,
-        expire_le=None,
-    )
-    uow.session.add(message)
-    return message
+    return _mettre_en_file(uow, compte, courriel, destinataire=destinataire)
 
 
 def mettre_en_file_avis_email(
@@ -105,25 +107,14 @@ def mettre_en_file_avis_email(
 ) -> Message:
     """Queue, in the caller's transaction, the notice to the account's former address that its
     e-mail changed (``compte.email`` is already the new one). It carries no secret."""
-    maintenant = uow.maintenant()
     courriel = messages.email_modifie(
         prenom=compte.prenom,
         nom=compte.nom,
         raison_sociale=organisme.raison_sociale,
-        modifie_le=maintenant,
+        modifie_le=uow.maintenant(),
         nouvelle_adresse=compte.email,
     )
-    message = Message(
-        compte_id=compte.id,
-        destinataire=ancienne_adresse,
-        sujet=courriel.sujet,
-        corps=courriel.corps,
-        statut="en_attente",
-        prochaine_tentative_le=maintenant,
-        cree_le=maintenant,
-    )
-    uow.session.add(message)
-    return message
+    return mettre_en_file_avis(uow, compte, courriel, destinataire=ancienne_adresse)
 
 
 @dataclass

@@ -385,9 +385,7 @@ def deverrouiller(uow: UniteDeTravail, acteur: Acteur, identifiant: str) -> dict
     etait_verrouille = auth.est_verrouille(compte, maintenant)
     jusqua = compte.verrouille_jusqua if etait_verrouille else None
     echecs = compte.echecs_consecutifs
-    compte.verrouille_jusqua = None
-    compte.echecs_consecutifs = 0
-    compte.verrouillages = 0
+    auth.lever_verrouillage(compte)
     compte.modifie_le = maintenant
     uow.auditer(
         "compte_deverrouille",

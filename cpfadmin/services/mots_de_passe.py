@@ -126,7 +126,6 @@ def renouveler(
     # The forced change must follow: the old password no longer opens the account (it stays
     # in the history, so it cannot be chosen again).
     compte.mot_de_passe_hache = None
-    compte.verrouillages = 0
     compte.modifie_le = uow.maintenant()
     sessions = uow.sessions.revoquer_toutes(compte.id, uow.maintenant())  # type: ignore[arg-type]
     uow.session.flush()
