@@ -4,10 +4,13 @@ A login is two short transactions so that no transaction stays open while a pers
 CGU or types a new password:
 
 1. ``commencer_connexion`` verifies the credentials (one bcrypt verification, or a fast HMAC
-   for a temporary password), records a failure or resets the counter, and returns a
-   ``Defi`` that says which steps remain;
-2. ``terminer_connexion`` re-reads the account, checks its credentials did not change since
-   step 1, applies the new password and the CGU acceptance, and opens the session.
+   for a temporary password), records a failure or resets the counter, keeps an open step in
+   the store (the digest of a short-lived single-use step token, with the credential it
+   checked) and returns a ``Defi`` that says which steps remain — and holds no stored secret,
+   so it can cross a wire (the server's login protocol, SPEC §8);
+2. ``terminer_connexion`` takes the step token back, checks the step is open and the
+   account's credentials did not change since step 1, applies the new password and the CGU
+   acceptance, closes the step and opens the session.
 """
 
 from __future__ import annotations
@@ -29,7 +32,13 @@ from cpfadmin.domain.identifiant import normaliser_identifiant
 from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Role, StatutCompte, StatutOrganisme, TypeOrganisme
 from cpfadmin.services.acteur import Acteur
-from cpfadmin.store.models import AcceptationCgu, Compte, HistoriqueMotDePasse, SessionCompte
+from cpfadmin.store.models import (
+    AcceptationCgu,
+    Compte,
+    EtapeConnexion,
+    HistoriqueMotDePasse,
+    SessionCompte,
+)
 from cpfadmin.store.uow import UniteDeTravail
 
 # A session's "last seen" is written at most this often, so read commands rarely write.
@@ -42,14 +51,20 @@ class CguAffichee:
     texte: str
 
 
+# How long the second step of a login may wait for the first (reading the CGU, choosing a
+# password at a prompt).
+DUREE_ETAPE = timedelta(minutes=15)
+
+
 @dataclass(frozen=True)
 class Defi:
-    """The outcome of a successful credential check, and the steps left before a session."""
+    """The outcome of a successful credential check, and the steps left before a session. It
+    holds nothing the store keeps secret, so it may cross a wire: the second step is bound to
+    the first by ``jeton_etape``, short-lived and single-use, whose digest the store keeps with
+    the credential that was checked."""
 
-    compte_id: int
+    jeton_etape: str
     identifiant: str
-    # the credential verified in step 1, to detect a change before step 2
-    empreinte: str
     changement_requis: str | None  # None, "temporaire" or "expire"
     cgu: CguAffichee | None
     politique: password_policy.Politique
@@ -243,11 +258,22 @@ def commencer_connexion(
         if cgu is not None and uow.cgu.acceptation(compte.id, cgu.id) is None  # type: ignore[arg-type]
         else None
     )
+    jeton_etape = credentials.generer_jeton()
+    uow.etapes.purger(maintenant)
+    uow.etapes.ajouter(
+        EtapeConnexion(
+            condensat=credentials.condenser_jeton(jeton_etape),
+            compte_id=compte.id,  # type: ignore[arg-type]
+            empreinte=empreinte,
+            changement_requis=changement,
+            cree_le=maintenant,
+            expire_le=maintenant + DUREE_ETAPE,
+        )
+    )
     uow.commit()
     return Defi(
-        compte_id=compte.id,  # type: ignore[arg-type]
+        jeton_etape=jeton_etape,
         identifiant=compte.identifiant,
-        empreinte=empreinte,
         changement_requis=changement,
         cgu=cgu_a_accepter,
         politique=_politique(compte, politiques),
@@ -290,10 +316,37 @@ def verifier_nouveau_mot_de_passe(
 def verifier_nouveau_pour_defi(
     uow: UniteDeTravail, defi: Defi, nouveau: str, politiques: Politiques
 ) -> None:
-    """Check a new password against the policy before the login goes on (prompt loops)."""
-    compte = uow.comptes.par_id(defi.compte_id)
-    assert compte is not None
+    """Check a new password against the policy before the login goes on (prompt loops); the
+    step stays open."""
+    _, compte = _etape(uow, defi)
     verifier_nouveau_mot_de_passe(uow, compte, nouveau, politiques)
+
+
+def _etape(
+    uow: UniteDeTravail, defi: Defi, *, verrouiller: bool = False
+) -> tuple[EtapeConnexion, Compte]:
+    """The open step of ``defi`` and its account, unchanged since the first step; otherwise
+    the login starts again (``ErreurAuthentification``)."""
+    etape = uow.etapes.par_condensat(credentials.condenser_jeton(defi.jeton_etape))
+    if etape is None or etape.expire_le <= uow.maintenant():
+        raise ErreurAuthentification(
+            "Étape de connexion expirée ou déjà terminée : recommencez la connexion."
+        )
+    compte = uow.comptes.par_id(etape.compte_id, verrouiller=verrouiller)
+    actuelle = (
+        (
+            compte.temporaire_condensat
+            if etape.changement_requis == "temporaire"
+            else compte.mot_de_passe_hache
+        )
+        if compte
+        else None
+    )
+    if compte is None or actuelle != etape.empreinte or compte.statut != StatutCompte.ACTIF.value:
+        raise ErreurAuthentification(
+            "Les identifiants du compte ont changé pendant la connexion : recommencez."
+        )
+    return etape, compte
 
 
 def definir_mot_de_passe(
@@ -351,25 +404,16 @@ def terminer_connexion(
     raises ``MotDePasseNonConforme`` and changes nothing (a temporary password stays usable);
     refused CGU raise ``CguNonAcceptees`` after the password change is saved."""
     maintenant = uow.maintenant()
-    compte = uow.comptes.par_identifiant(defi.identifiant, verrouiller=True)
-    actuelle = (
-        (
-            compte.temporaire_condensat
-            if defi.changement_requis == "temporaire"
-            else compte.mot_de_passe_hache
-        )
-        if compte
-        else None
-    )
-    if compte is None or actuelle != defi.empreinte or compte.statut != StatutCompte.ACTIF.value:
-        raise ErreurAuthentification(
-            "Les identifiants du compte ont changé pendant la connexion : recommencez."
-        )
+    etape, compte = _etape(uow, defi, verrouiller=True)
+    # Single use: the step is gone with the transaction that ends the login (a refused new
+    # password rolls it back, and the step stays open for another try).
+    uow.etapes.retirer(etape)
+    changement_requis = etape.changement_requis
     organisme = uow.organismes.par_id(compte.organisme_id)
     assert organisme is not None
 
     mot_de_passe_change = False
-    if defi.changement_requis:
+    if changement_requis:
         if nouveau_mot_de_passe is None:
             raise SaisieRequise(
                 "Un nouveau mot de passe est requis (ligne 2 de --password-stdin, ou invite).",
@@ -382,7 +426,7 @@ def terminer_connexion(
             acteur=compte.identifiant,
             organisme=organisme.siret,
             cible=compte.identifiant,
-            details={"contexte": "connexion", "raison": defi.changement_requis},
+            details={"contexte": "connexion", "raison": changement_requis},
         )
         mot_de_passe_change = True
 
@@ -399,7 +443,7 @@ def terminer_connexion(
             )
             uow.commit()
             raise CguNonAcceptees(
-                message_cgu_refusees(defi.changement_requis if mot_de_passe_change else None),
+                message_cgu_refusees(changement_requis if mot_de_passe_change else None),
                 suggestion=f"cpfadmin login {compte.identifiant} --accept-cgu",
             )
         uow.session.add(

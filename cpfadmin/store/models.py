@@ -195,3 +195,18 @@ class ReglePolitique(SQLModel, table=True):
     valeur: str = Field(sa_type=String(64))
     modifie_le: datetime = _horodatage()
     modifie_par: str | None = Field(default=None, sa_type=String(8))
+
+
+class EtapeConnexion(SQLModel, table=True):
+    """A login between its two steps: the second is bound to the first by a short-lived,
+    single-use token whose digest is kept here — with the credential checked at the first step,
+    which the client never sees."""
+
+    __tablename__ = "etape_connexion"
+
+    condensat: str = Field(sa_type=String(64), primary_key=True)
+    compte_id: int = Field(foreign_key="compte.id", nullable=False)
+    empreinte: str = Field(sa_type=String(200))
+    changement_requis: str | None = Field(default=None, sa_type=String(16))
+    cree_le: datetime = _horodatage()
+    expire_le: datetime = Field(default=None, sa_type=UTCDateTime, index=True, nullable=False)

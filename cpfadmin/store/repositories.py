@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from cpfadmin.domain.identifiant import generer_identifiant
@@ -13,6 +13,7 @@ from cpfadmin.store.models import (
     AcceptationCgu,
     Cgu,
     Compte,
+    EtapeConnexion,
     Organisme,
     ReglePolitique,
     SessionCompte,
@@ -50,8 +51,8 @@ class Comptes(_Depot):
             requete = requete.with_for_update()
         return self.session.exec(requete).first()
 
-    def par_id(self, compte_id: int) -> Compte | None:
-        return self.session.get(Compte, compte_id)
+    def par_id(self, compte_id: int, *, verrouiller: bool = False) -> Compte | None:
+        return self.session.get(Compte, compte_id, with_for_update=verrouiller or None)
 
     def identifiant_existe(self, identifiant: str) -> bool:
         return (
@@ -147,3 +148,18 @@ class Politique(_Depot):
         else:
             regle.valeur, regle.modifie_le, regle.modifie_par = valeur, maintenant, par
         self.session.flush()
+
+
+class EtapesConnexion(_Depot):
+    def par_condensat(self, condensat: str) -> EtapeConnexion | None:
+        return self.session.get(EtapeConnexion, condensat, with_for_update=True)
+
+    def retirer(self, etape: EtapeConnexion) -> None:
+        self.session.delete(etape)
+        self.session.flush()
+
+    def purger(self, maintenant: datetime) -> None:
+        """Forget the steps nobody finished."""
+        self.session.execute(
+            delete(EtapeConnexion).where(col(EtapeConnexion.expire_le) <= maintenant)
+        )

@@ -64,6 +64,7 @@ class UniteDeTravail:
         self.sessions = repositories.Sessions(self.session)
         self.unites = repositories.Unites(self.session)
         self.politique = repositories.Politique(self.session)
+        self.etapes = repositories.EtapesConnexion(self.session)
         self._evenements = []
         return self
 

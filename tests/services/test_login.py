@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from cpfadmin.domain.errors import (
     CguNonAcceptees,
+    ErreurAuthentification,
     IdentifiantsInvalides,
     MotDePasseNonConforme,
     MotDePasseTemporaireExpire,
@@ -14,7 +15,14 @@ from cpfadmin.domain.errors import (
 )
 from cpfadmin.domain.roles import Role
 from cpfadmin.services import auth
-from cpfadmin.store.models import AcceptationCgu, Cgu, Compte, EvenementAudit, SessionCompte
+from cpfadmin.store.models import (
+    AcceptationCgu,
+    Cgu,
+    Compte,
+    EtapeConnexion,
+    EvenementAudit,
+    SessionCompte,
+)
 from tests.services.helpers import (
     NOUVEAU_ADMIN,
     NOUVEAU_GESTIONNAIRE,
@@ -258,3 +266,76 @@ def test_no_secret_ever_reaches_the_audit(uow, politiques, operateur):
     for secret in (temporaire, NOUVEAU_ADMIN, "Mauvais-Secret-Tape-42!", session.jeton):
         assert secret not in contenu
     assert compte.mot_de_passe_hache not in contenu
+
+
+# --- login as a protocol that can cross a wire (issue 14) --------------------------------------
+def test_what_the_first_step_returns_holds_no_stored_secret(uow, politiques, operateur):
+    import dataclasses
+
+    identifiant, temporaire = operateur
+    with uow() as u:
+        defi = auth.commencer_connexion(u, identifiant, temporaire, politiques)
+    with uow() as u:
+        compte = u.comptes.par_identifiant(identifiant)
+        secrets_stockes = {compte.temporaire_condensat, compte.mot_de_passe_hache} - {None}
+    valeurs = json.dumps(dataclasses.asdict(defi), default=str)
+    assert secrets_stockes and not any(s in valeurs for s in secrets_stockes)
+    assert "empreinte" not in {f.name for f in dataclasses.fields(defi)}
+    assert "compte_id" not in {f.name for f in dataclasses.fields(defi)}
+    # The store keeps the digest of the step token, never the token itself.
+    with uow() as u:
+        etapes = u.session.exec(select(EtapeConnexion)).all()
+    assert [e.condensat for e in etapes] != [defi.jeton_etape] and len(etapes) == 1
+
+
+def test_the_second_step_is_single_use(uow, politiques, operateur):
+    identifiant, temporaire = operateur
+    with uow() as u:
+        defi = auth.commencer_connexion(u, identifiant, temporaire, politiques)
+    with uow() as u:
+        auth.terminer_connexion(
+            u, defi, politiques, nouveau_mot_de_passe=NOUVEAU_ADMIN, accepter_cgu=True
+        )
+    with uow() as u, pytest.raises(ErreurAuthentification, match="déjà terminée"):
+        auth.terminer_connexion(u, defi, politiques, accepter_cgu=True)
+    with uow() as u:
+        assert u.session.exec(select(EtapeConnexion)).all() == []
+
+
+def test_the_second_step_expires(uow, politiques, operateur, horloge):
+    identifiant, temporaire = operateur
+    with uow() as u:
+        defi = auth.commencer_connexion(u, identifiant, temporaire, politiques)
+    horloge.avancer(minutes=16)
+    with uow() as u, pytest.raises(ErreurAuthentification, match="expirée"):
+        auth.terminer_connexion(
+            u, defi, politiques, nouveau_mot_de_passe=NOUVEAU_ADMIN, accepter_cgu=True
+        )
+
+
+def test_a_forged_step_token_opens_nothing(uow, politiques, operateur):
+    import dataclasses
+
+    identifiant, temporaire = operateur
+    with uow() as u:
+        defi = auth.commencer_connexion(u, identifiant, temporaire, politiques)
+    faux = dataclasses.replace(defi, jeton_etape=defi.jeton_etape[:-2] + "xx")
+    with uow() as u, pytest.raises(ErreurAuthentification):
+        auth.terminer_connexion(
+            u, faux, politiques, nouveau_mot_de_passe=NOUVEAU_ADMIN, accepter_cgu=True
+        )
+
+
+def test_a_refused_new_password_keeps_the_step_open(uow, politiques, operateur):
+    identifiant, temporaire = operateur
+    with uow() as u:
+        defi = auth.commencer_connexion(u, identifiant, temporaire, politiques)
+    with uow() as u, pytest.raises(MotDePasseNonConforme):
+        auth.terminer_connexion(
+            u, defi, politiques, nouveau_mot_de_passe="court", accepter_cgu=True
+        )
+    with uow() as u:
+        session = auth.terminer_connexion(
+            u, defi, politiques, nouveau_mot_de_passe=NOUVEAU_ADMIN, accepter_cgu=True
+        )
+    assert session.mot_de_passe_change
