@@ -62,19 +62,16 @@ def login(
     else:
         mot_de_passe = demander_secret("Mot de passe", option="--password-stdin")
 
-    politiques = ctx.politiques()
     from cpfadmin.services.anticipation import anticiper_connexion
 
     anticiper_connexion(
-        ctx.profil.url_base,
-        identifiant,
-        mot_de_passe,
-        politiques.bcrypt_cost,
-        ctx.profil.connect_timeout_seconds,
+        ctx.profil.url_base, identifiant, mot_de_passe, ctx.profil.connect_timeout_seconds
     )
     # Imported only now: loading the store layer overlaps the anticipated bcrypt verification.
     from cpfadmin.domain.errors import CguNonAcceptees
     from cpfadmin.services import auth
+
+    politiques = ctx.politiques()
 
     defi = ctx.executer(
         lambda uow: auth.commencer_connexion(uow, identifiant, mot_de_passe, politiques)

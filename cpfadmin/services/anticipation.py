@@ -12,20 +12,20 @@ from cpfadmin.domain import credentials
 from cpfadmin.domain.identifiant import normaliser_identifiant
 
 
-def anticiper_connexion(
-    url: str, saisie: str, mot_de_passe: str, cout: int, delai: float = 5.0
-) -> None:
+def anticiper_connexion(url: str, saisie: str, mot_de_passe: str, delai: float = 5.0) -> None:
     """Start verifying ``mot_de_passe`` against what ``auth.commencer_connexion`` will verify it
     against — the account's hash, or the dummy one for an unknown or locked account — read
     early with the bare driver. The service re-reads the account and uses the result only for
     the same stored value, so a stale or failed early read costs time, never correctness."""
 
     def lire_hache() -> str:
+        from cpfadmin.domain.politique import Politiques
         from cpfadmin.store import apercu
 
         identifiant = normaliser_identifiant(saisie)
-        compte = apercu.lire_compte(url, identifiant, delai) if identifiant else None
-        if compte is None:
+        compte, cout = apercu.lire_compte(url, identifiant, delai)
+        cout = cout or Politiques().bcrypt_cost
+        if compte is None or not identifiant:
             return credentials.hache_a_verifier(None, False, cout)
         hache, verrouille_jusqua = compte
         verrouille = credentials.est_verrouille(verrouille_jusqua, datetime.now(UTC))

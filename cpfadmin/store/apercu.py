@@ -12,6 +12,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 REQUETE = "SELECT mot_de_passe_hache, verrouille_jusqua FROM compte WHERE identifiant = {p}"
+# The store's bcrypt cost (the policy is the store's): a dummy hash must cost what a real one
+# costs, or the answer for an unknown account would be faster.
+REQUETE_COUT = "SELECT valeur FROM politique WHERE cle = 'bcrypt_cost'"
 
 
 def _horodatage(valeur: object) -> datetime | None:
@@ -26,9 +29,9 @@ def _horodatage(valeur: object) -> datetime | None:
 
 def lire_compte(
     url: str, identifiant: str, delai: float = 5.0
-) -> tuple[str | None, datetime | None] | None:
-    """``(mot_de_passe_hache, verrouille_jusqua)`` of the account, ``None`` if there is none.
-    Raises on any failure to read."""
+) -> tuple[tuple[str | None, datetime | None] | None, int | None]:
+    """``(mot_de_passe_hache, verrouille_jusqua)`` of the account (``None`` if there is none),
+    and the store's bcrypt cost (``None``: the default). Raises on any failure to read."""
     if url.startswith("sqlite:///") and "?" not in url:
         import sqlite3
 
@@ -37,6 +40,7 @@ def lire_compte(
         connexion = sqlite3.connect(f"file:{chemin}?mode=ro", uri=True, timeout=1)
         try:
             ligne = connexion.execute(REQUETE.format(p="?"), (identifiant,)).fetchone()
+            cout = connexion.execute(REQUETE_COUT).fetchone()
         finally:
             connexion.close()
     elif url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
@@ -50,8 +54,10 @@ def lire_compte(
             conninfo, connect_timeout=max(2, round(delai)), autocommit=True
         ) as connexion:
             ligne = connexion.execute(REQUETE.format(p="%s"), (identifiant,)).fetchone()
+            cout = connexion.execute(REQUETE_COUT).fetchone()
     else:
         raise ValueError("base non prise en charge pour une lecture anticipée")
+    cout_lu = int(cout[0]) if cout is not None else None
     if ligne is None:
-        return None
-    return ligne[0], _horodatage(ligne[1])
+        return None, cout_lu
+    return (ligne[0], _horodatage(ligne[1])), cout_lu
