@@ -367,7 +367,7 @@ SCRIPT_IMPORT = textwrap.dedent(
     analyse = ctx.executer(lambda uow: imports.analyser(
         uow, acteur, source, organisme_siret=siret, creer_unites=True), lecture=True)
     resultat = imports.importer(ctx.fabrique(), ctx.executer, acteur, analyse,
-                                ctx.profil.politiques, "https://portail", nom_source=fichier)
+                                ctx.politiques(), "https://portail", nom_source=fichier)
     duree = time.perf_counter() - debut
     analyse.valides.unlink()
     print(json.dumps({"duree": duree, "crees": resultat.crees,

@@ -64,7 +64,7 @@ def login(
 
     from cpfadmin.services.anticipation import anticiper_connexion
 
-    anticiper_connexion(
+    anticipation = anticiper_connexion(
         ctx.profil.url_base, identifiant, mot_de_passe, ctx.profil.connect_timeout_seconds
     )
     # Imported only now: loading the store layer overlaps the anticipated bcrypt verification.
@@ -74,7 +74,9 @@ def login(
     politiques = ctx.politiques()
 
     defi = ctx.executer(
-        lambda uow: auth.commencer_connexion(uow, identifiant, mot_de_passe, politiques)
+        lambda uow: auth.commencer_connexion(
+            uow, identifiant, mot_de_passe, politiques, anticipation
+        )
     )
 
     if defi.changement_requis:

@@ -56,9 +56,11 @@ def _verifier(mot_de_passe: str, stocke: str) -> bool:
         return False
 
 
-def verifier_mot_de_passe(mot_de_passe: str, stocke: str) -> bool:
-    global _anticipation
-    anticipation, _anticipation = _anticipation, None
+def verifier_mot_de_passe(
+    mot_de_passe: str, stocke: str, anticipation: Anticipation | None = None
+) -> bool:
+    """bcrypt verification of ``mot_de_passe`` against ``stocke``; with an ``anticipation``
+    for the same password and stored value, its result instead (once)."""
     if anticipation is not None:
         resultat = anticipation.resultat_pour(mot_de_passe, stocke)
         if resultat is not None:
@@ -66,9 +68,11 @@ def verifier_mot_de_passe(mot_de_passe: str, stocke: str) -> bool:
     return _verifier(mot_de_passe, stocke)
 
 
-class _Anticipation:
+class Anticipation:
     """One bcrypt verification started ahead of time in a background thread (bcrypt releases
-    the GIL, so it runs on another core while the command goes on importing)."""
+    the GIL, so it runs on another core while the command goes on importing). An explicit
+    object, handed to the verification that may use it, used once: no state is left at module
+    level for another request's check to pick up."""
 
     # How long the service waits for the early read of the hash before verifying itself.
     ATTENTE_LECTURE = 2.0
@@ -79,6 +83,7 @@ class _Anticipation:
         self._resultat = False
         self._lu = threading.Event()
         self._fini = threading.Event()
+        self._utilisee = False
         threading.Thread(
             target=self._calculer, args=(lire_hache,), name="cpfadmin-bcrypt", daemon=True
         ).start()
@@ -99,7 +104,11 @@ class _Anticipation:
             self._fini.set()
 
     def resultat_pour(self, mot_de_passe: str, stocke: str) -> bool | None:
-        """The anticipated result if it was for this password and this stored hash, else None."""
+        """The anticipated result if it was for this password and this stored hash, else None;
+        used up by the first call."""
+        if self._utilisee:
+            return None
+        self._utilisee = True
         if not hmac.compare_digest(mot_de_passe.encode(), self._mot_de_passe.encode()):
             return None
         if not self._lu.wait(self.ATTENTE_LECTURE) or self._hache != stocke:
@@ -108,17 +117,13 @@ class _Anticipation:
         return self._resultat if self._hache == stocke else None
 
 
-_anticipation: _Anticipation | None = None
-
-
-def anticiper(mot_de_passe: str, lire_hache: Callable[[], str | None]) -> None:
+def anticiper(mot_de_passe: str, lire_hache: Callable[[], str | None]) -> Anticipation:
     """Start verifying ``mot_de_passe`` against the stored value ``lire_hache()`` returns (read
     early, e.g. with the bare database driver), so that the bcrypt cost of a login overlaps
-    the start-up of the rest of the program. The next ``verifier_mot_de_passe`` call uses the
-    result only if it is for the same password and the same stored value; otherwise it
+    the start-up of the rest of the program. ``verifier_mot_de_passe(…, anticipation=)`` uses
+    the result only if it is for the same password and the same stored value; otherwise it
     verifies as usual. Nothing is decided from the early read itself."""
-    global _anticipation
-    _anticipation = _Anticipation(mot_de_passe, lire_hache)
+    return Anticipation(mot_de_passe, lire_hache)
 
 
 def est_verrouille(verrouille_jusqua: datetime | None, maintenant: datetime) -> bool:

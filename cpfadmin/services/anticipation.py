@@ -12,7 +12,9 @@ from cpfadmin.domain import credentials
 from cpfadmin.domain.identifiant import normaliser_identifiant
 
 
-def anticiper_connexion(url: str, saisie: str, mot_de_passe: str, delai: float = 5.0) -> None:
+def anticiper_connexion(
+    url: str, saisie: str, mot_de_passe: str, delai: float = 5.0
+) -> credentials.Anticipation:
     """Start verifying ``mot_de_passe`` against what ``auth.commencer_connexion`` will verify it
     against — the account's hash, or the dummy one for an unknown or locked account — read
     early with the bare driver. The service re-reads the account and uses the result only for
@@ -31,4 +33,4 @@ def anticiper_connexion(url: str, saisie: str, mot_de_passe: str, delai: float =
         verrouille = credentials.est_verrouille(verrouille_jusqua, datetime.now(UTC))
         return credentials.hache_a_verifier(hache, verrouille, cout)
 
-    credentials.anticiper(mot_de_passe, lire_hache)
+    return credentials.anticiper(mot_de_passe, lire_hache)

@@ -174,7 +174,11 @@ def est_verrouille(compte: Compte, maintenant: datetime) -> bool:
 
 
 def commencer_connexion(
-    uow: UniteDeTravail, saisie_identifiant: str, mot_de_passe: str, politiques: Politiques
+    uow: UniteDeTravail,
+    saisie_identifiant: str,
+    mot_de_passe: str,
+    politiques: Politiques,
+    anticipation: credentials.Anticipation | None = None,
 ) -> Defi:
     """Verify identifiant and password. Raises ``IdentifiantsInvalides`` (the same for an
     unknown identifiant, a wrong password or a locked account), ``MotDePasseTemporaireExpire``,
@@ -186,7 +190,9 @@ def commencer_connexion(
     if compte is None or est_verrouille(compte, maintenant):
         # Verify against a dummy hash so the answer takes as long as for a wrong password.
         credentials.verifier_mot_de_passe(
-            mot_de_passe, credentials.hache_a_verifier(None, True, politiques.bcrypt_cost)
+            mot_de_passe,
+            credentials.hache_a_verifier(None, True, politiques.bcrypt_cost),
+            anticipation,
         )
         if compte is None:
             _echec(uow, None, identifiant, "identifiant_inconnu")
@@ -211,7 +217,7 @@ def commencer_connexion(
             raise MotDePasseTemporaireExpire()
         changement, empreinte = "temporaire", compte.temporaire_condensat
     elif compte.mot_de_passe_hache and credentials.verifier_mot_de_passe(
-        mot_de_passe, compte.mot_de_passe_hache
+        mot_de_passe, compte.mot_de_passe_hache, anticipation
     ):
         empreinte = compte.mot_de_passe_hache
         politique = _politique(compte, politiques)
@@ -229,7 +235,9 @@ def commencer_connexion(
     else:
         if not compte.mot_de_passe_hache:
             credentials.verifier_mot_de_passe(
-                mot_de_passe, credentials.hache_a_verifier(None, False, politiques.bcrypt_cost)
+                mot_de_passe,
+                credentials.hache_a_verifier(None, False, politiques.bcrypt_cost),
+                anticipation,
             )
         _echec(uow, compte, identifiant, "mot_de_passe_incorrect", politiques)
         raise IdentifiantsInvalides()

@@ -297,27 +297,39 @@ def test_an_anticipated_verification_is_used_once_for_the_same_password_and_hash
     for essai, attendu in ((MOT_DE_PASSE, True), ("Autre-Phrase-2026!", False)):
         compteur.verifications = 0
         compteur.fils.clear()
-        anticiper(essai, lambda: stocke)
-        assert verifier_mot_de_passe(essai, stocke) is attendu
+        anticipation = anticiper(essai, lambda: stocke)
+        assert verifier_mot_de_passe(essai, stocke, anticipation) is attendu
         assert compteur.fils == ["cpfadmin-bcrypt"]  # the anticipated one, not a second
         # used up: the next verification computes again
-        assert verifier_mot_de_passe(essai, stocke) is attendu
+        assert verifier_mot_de_passe(essai, stocke, anticipation) is attendu
         assert compteur.verifications == 2
+
+
+def test_an_anticipation_is_used_only_where_it_is_handed(compteur):
+    # No module state: a check that is not given the anticipation (another request's, in a
+    # threaded server) computes for itself, and leaves the anticipation to its owner.
+    stocke = hacher_mot_de_passe(MOT_DE_PASSE, COUT)
+    compteur.verifications = 0
+    anticipation = anticiper(MOT_DE_PASSE, lambda: stocke)
+    assert verifier_mot_de_passe(MOT_DE_PASSE, stocke) is True
+    assert verifier_mot_de_passe(MOT_DE_PASSE, stocke, anticipation) is True
+    # its own computation, and the anticipated one (waited for) — not a third
+    assert compteur.verifications == 2
 
 
 def test_an_anticipation_for_another_hash_or_password_is_ignored(compteur):
     ancien = hacher_mot_de_passe(MOT_DE_PASSE, COUT)
     nouveau = hacher_mot_de_passe("Nouvelle-Phrase-2026!", COUT)
     # the hash changed between the early read and the service's own read
-    anticiper(MOT_DE_PASSE, lambda: ancien)
-    assert verifier_mot_de_passe(MOT_DE_PASSE, nouveau) is False
-    anticiper("Nouvelle-Phrase-2026!", lambda: ancien)
-    assert verifier_mot_de_passe("Nouvelle-Phrase-2026!", nouveau) is True
+    a = anticiper(MOT_DE_PASSE, lambda: ancien)
+    assert verifier_mot_de_passe(MOT_DE_PASSE, nouveau, a) is False
+    a = anticiper("Nouvelle-Phrase-2026!", lambda: ancien)
+    assert verifier_mot_de_passe("Nouvelle-Phrase-2026!", nouveau, a) is True
     # another password than the anticipated one
-    anticiper(MOT_DE_PASSE, lambda: ancien)
-    assert verifier_mot_de_passe("Nouvelle-Phrase-2026!", ancien) is False
-    anticiper("Nouvelle-Phrase-2026!", lambda: ancien)
-    assert verifier_mot_de_passe(MOT_DE_PASSE, ancien) is True
+    a = anticiper(MOT_DE_PASSE, lambda: ancien)
+    assert verifier_mot_de_passe("Nouvelle-Phrase-2026!", ancien, a) is False
+    a = anticiper("Nouvelle-Phrase-2026!", lambda: ancien)
+    assert verifier_mot_de_passe(MOT_DE_PASSE, ancien, a) is True
 
 
 def test_an_early_read_that_fails_or_finds_nothing_only_costs_the_head_start(compteur):
@@ -328,6 +340,6 @@ def test_an_early_read_that_fails_or_finds_nothing_only_costs_the_head_start(com
 
     for lecture in (en_panne, lambda: None):
         compteur.verifications = 0
-        anticiper(MOT_DE_PASSE, lecture)
-        assert verifier_mot_de_passe(MOT_DE_PASSE, stocke) is True
+        anticipation = anticiper(MOT_DE_PASSE, lecture)
+        assert verifier_mot_de_passe(MOT_DE_PASSE, stocke, anticipation) is True
         assert compteur.verifications == 1
