@@ -129,7 +129,7 @@ class Contexte:
             if verifier_schema:
                 from cpfadmin.store.migrate import exiger_a_jour
 
-                self._proteger(lambda: exiger_a_jour(self._moteur))
+                self.proteger(lambda: exiger_a_jour(self._moteur))
         return self._moteur
 
     def _annoncer_attente(self) -> Callable[[str], None] | None:
@@ -138,7 +138,7 @@ class Contexte:
             return None
         return _ecrire_erreur
 
-    def _proteger(self, fonction: Callable[[], T]) -> T:
+    def proteger(self, fonction: Callable[[], T]) -> T:
         """Connection failures outside a unit of work become a one-line exit 8."""
         from sqlalchemy.exc import DBAPIError
 
@@ -163,7 +163,7 @@ class Contexte:
         from cpfadmin.store.uow import executer
 
         fabrique = self.fabrique(lecture=lecture)
-        return self._proteger(lambda: executer(fabrique, travail))
+        return self.proteger(lambda: executer(fabrique, travail))
 
     # --- session -----------------------------------------------------------------------------
     def coffre(self) -> CoffreJetons:
@@ -234,7 +234,7 @@ class Contexte:
         # One's own messages (``compte_id``) need no right on the outbox: a gestionnaire's
         # notice is delivered by his own command.
         perimetre = None if compte_id is not None else courrier.perimetre(acteur)
-        rapport = self._proteger(
+        rapport = self.proteger(
             lambda: courrier.livrer(
                 self.fabrique(),
                 transport,

@@ -21,9 +21,9 @@ def upgrade() -> None:
 
     ctx = contexte()
     moteur = ctx.moteur(verifier_schema=False, creer=True)
-    avant = ctx._proteger(lambda: etat(moteur))
-    ctx._proteger(lambda: mettre_a_jour(moteur))
-    apres = ctx._proteger(lambda: etat(moteur))
+    avant = ctx.proteger(lambda: etat(moteur))
+    ctx.proteger(lambda: mettre_a_jour(moteur))
+    apres = ctx.proteger(lambda: etat(moteur))
     ctx.afficher(
         {"revision_precedente": avant.courante, "revision": apres.courante, "a_jour": apres.a_jour},
         colonnes=colonnes("revision_precedente", "revision", "a_jour"),
@@ -41,7 +41,7 @@ def status() -> None:
 
     ctx = contexte()
     moteur = ctx.moteur(verifier_schema=False)
-    e = ctx._proteger(lambda: etat(moteur))
+    e = ctx.proteger(lambda: etat(moteur))
     ctx.afficher(
         {
             "base": masquer(ctx.profil.url_base),

@@ -1,8 +1,8 @@
 """``cpfadmin gestionnaires``: habiliter, lister, modifier, suspendre, supprimer."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -245,12 +245,10 @@ def modifier(
     ctx.afficher(vue, colonnes=COLONNES_COMPTE)
 
 
-def _statut(identifiant: str, fonction: str, message: str) -> None:
-    from cpfadmin.services import gestionnaires
-
+def _statut(identifiant: str, fonction: Callable[..., dict[str, Any]], message: str) -> None:
     ctx = contexte()
     acteur = ctx.acteur()
-    vue = ctx.executer(lambda uow: getattr(gestionnaires, fonction)(uow, acteur, identifiant))
+    vue = ctx.executer(lambda uow: fonction(uow, acteur, identifiant))
     ctx.info(message.format(identifiant=vue["identifiant"]))
     ctx.afficher(vue, colonnes=COLONNES_COMPTE)
 
@@ -261,7 +259,9 @@ def suspendre(identifiant: Identifiant) -> None:
 
     Exemple : cpfadmin gestionnaires suspend ABCD2345
     """
-    _statut(identifiant, "suspendre", "Compte {identifiant} suspendu.")
+    from cpfadmin.services import gestionnaires
+
+    _statut(identifiant, gestionnaires.suspendre, "Compte {identifiant} suspendu.")
 
 
 @app.command("reactivate")
@@ -270,7 +270,9 @@ def reactiver(identifiant: Identifiant) -> None:
 
     Exemple : cpfadmin gestionnaires reactivate ABCD2345
     """
-    _statut(identifiant, "reactiver", "Compte {identifiant} réactivé.")
+    from cpfadmin.services import gestionnaires
+
+    _statut(identifiant, gestionnaires.reactiver, "Compte {identifiant} réactivé.")
 
 
 @app.command("unlock")
@@ -329,7 +331,9 @@ def supprimer(identifiant: Identifiant, oui: Oui = False) -> None:
         f"Abandon : le compte {identifiant} n'est pas supprimé.",
         oui=oui,
     )
-    _statut(identifiant, "supprimer", "Compte {identifiant} supprimé.")
+    from cpfadmin.services import gestionnaires
+
+    _statut(identifiant, gestionnaires.supprimer, "Compte {identifiant} supprimé.")
 
 
 COLONNES_RAPPORT = colonnes("ligne", "resultat", "identifiant", "email", "colonne", "raison")

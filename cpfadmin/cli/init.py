@@ -60,7 +60,7 @@ def init(
     if donnees.niveau is not None:  # pragma: no cover - init takes no niveau
         raise DonneeInvalide("niveau inattendu")
     moteur = ctx.moteur(verifier_schema=False, creer=True)
-    ctx._proteger(lambda: mettre_a_jour(moteur))
+    ctx.proteger(lambda: mettre_a_jour(moteur))
     politiques = ctx.politiques()
     resultat = ctx.executer(lambda uow: initialiser(uow, donnees, politiques))
     ctx.afficher(

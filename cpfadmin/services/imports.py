@@ -401,10 +401,7 @@ def analyser(
     colonnes = _colonnes(source, regles or tableur.Regles())
     inconnues = verifier_colonnes_inconnues(source, colonnes)
     correspondance = colonnes.correspondance
-    unites = {
-        u.libelle_cle: u.libelle
-        for u in uow.session.exec(select(Unite).where(Unite.organisme_id == organisme.id))
-    }
+    unites = {u.libelle_cle: u.libelle for u in uow.unites.de(organisme.id)}  # type: ignore[arg-type]
     a_creer_unites: dict[str, str] = {}
     rapport = JournalRapport()
     spool = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed by the caller
@@ -599,10 +596,7 @@ def _unites(
 ) -> dict[str, int]:
     """The ids of the unités the batch names, creating the missing ones (``--create-unites``,
     already decided in pass 1)."""
-    existantes = {
-        u.libelle_cle: u.id
-        for u in uow.session.exec(select(Unite).where(Unite.organisme_id == organisme.id))
-    }
+    existantes = {u.libelle_cle: u.id for u in uow.unites.de(organisme.id)}  # type: ignore[arg-type]
     for libelle in sorted(libelles):
         cle = cle_unite(libelle)
         if cle not in existantes:

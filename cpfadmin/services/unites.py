@@ -29,14 +29,10 @@ def unite_par_libelle(
     """The unité of that name in the organisme (case-insensitive). An unknown name is invalid
     input when choosing one for an account, and not found when acting on it."""
     texte = validation.texte(libelle, "unite", longueur_max=validation.LONGUEUR_MAX_LIBELLE)
-    unite = uow.session.exec(
-        select(Unite).where(Unite.organisme_id == organisme.id, Unite.libelle_cle == cle(texte))
-    ).first()
+    unite = uow.unites.par_cle(organisme.id, cle(texte))  # type: ignore[arg-type]
     if unite is None:
         message = f"Unité inconnue dans l'organisme {organisme.siret} : « {texte} »."
-        libelles = uow.session.exec(
-            select(Unite.libelle).where(Unite.organisme_id == organisme.id)
-        ).all()
+        libelles = [u.libelle for u in uow.unites.de(organisme.id)]  # type: ignore[arg-type]
         proche = vouliez_vous_dire(texte, libelles)
         if pour_modifier:
             raise Introuvable(message, suggestion=proche)
@@ -56,9 +52,7 @@ def ajouter(
     organisme = organisme_vise(uow, acteur, organisme_siret)
     verifier(Action.UNITE_GERER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
     texte = validation.texte(libelle, "unite", longueur_max=validation.LONGUEUR_MAX_LIBELLE)
-    existante = uow.session.exec(
-        select(Unite).where(Unite.organisme_id == organisme.id, Unite.libelle_cle == cle(texte))
-    ).first()
+    existante = uow.unites.par_cle(organisme.id, cle(texte))  # type: ignore[arg-type]
     if existante is not None:
         raise DejaExistant(f"L'unité « {existante.libelle} » existe déjà dans cet organisme.")
     unite = uow.unites.ajouter(

@@ -92,6 +92,17 @@ class Unites(_Depot):
     def par_id(self, unite_id: int) -> Unite | None:
         return self.session.get(Unite, unite_id)
 
+    def par_cle(self, organisme_id: int, libelle_cle: str) -> Unite | None:
+        """The unité of the organisme whose casefolded name is ``libelle_cle``."""
+        return self.session.exec(
+            select(Unite).where(
+                Unite.organisme_id == organisme_id, Unite.libelle_cle == libelle_cle
+            )
+        ).first()
+
+    def de(self, organisme_id: int) -> list[Unite]:
+        return list(self.session.exec(select(Unite).where(Unite.organisme_id == organisme_id)))
+
 
 class Cgus(_Depot):
     def par_version(self, version: str) -> Cgu | None:
