@@ -112,10 +112,11 @@ class Contexte:
             url = self.profil.url_base
             fichier = fichier_sqlite(url)
             if fichier is not None:
-                if creer and not fichier.parent.exists():
-                    # The data directory holds the store and the outgoing mail: its owner's.
-                    fichier.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                    fichier.parent.chmod(0o700)
+                if creer:
+                    if not fichier.parent.exists():
+                        # The data directory holds the store and the outgoing mail: its owner's.
+                        fichier.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                        fichier.parent.chmod(0o700)
                 elif not fichier.exists():
                     raise BaseNonInitialisee(
                         f"Aucune base à l'emplacement {fichier}.",

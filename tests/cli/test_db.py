@@ -69,3 +69,19 @@ def test_the_expected_revision_is_alembic_head():
     from cpfadmin.store.migrate import REVISION_ATTENDUE, REVISIONS_CONNUES, tete_alembic
 
     assert tete_alembic() == REVISION_ATTENDUE == REVISIONS_CONNUES[-1]
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("commande", ["db upgrade", "init"])
+def test_a_new_sqlite_file_in_an_existing_directory_is_created(cli, tmp_path, commande):
+    # « crée la base SQLite si besoin »: it said « Aucune base » when only the file was missing.
+    fichier = tmp_path / "ailleurs" / "nouvelle.db"
+    fichier.parent.mkdir()
+    args = commande.split()
+    if commande == "init":
+        args += ["--nom", "Martin", "--prenom", "Alice", "--email", "alice.martin@caissedesdepots.fr",
+                 "--telephone-mobile", "0612345678"]  # fmt: skip
+    r = cli("--db", f"sqlite:///{fichier}", *args)
+    assert r.exit_code == 0, r.stderr
+    assert fichier.exists()
+    assert cli("--db", f"sqlite:///{fichier}", "db", "status").exit_code == 0
