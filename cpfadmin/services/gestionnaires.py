@@ -137,7 +137,7 @@ def lister(
     organisme = organisme_vise(uow, acteur, organisme_siret)
     verifier(Action.COMPTES_CONSULTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
     # Plain columns, not ORM objects: a list may return 100,000 accounts.
-    colonnes = [getattr(Compte, nom) for nom in COLONNES_VUE]
+    colonnes = [getattr(Compte, nom) for nom in COLONNES_VUE if nom not in JOINTES]
     requete = requete_comptes(
         uow, organisme, (*colonnes, col(Unite.libelle).label("unite")), unite=unite, statut=statut
     )
@@ -149,19 +149,20 @@ def lister(
         requete = requete.where(col(Compte.recherche).like(motif, escape="\\"))
     if limite:
         requete = requete.limit(limite)
-    return [
-        {
-            **{nom: ligne[i] for i, nom in enumerate(COLONNES_VUE[:6])},
-            "organisme_siret": organisme.siret,
-            "organisme_raison_sociale": organisme.raison_sociale,
-            "unite": ligne[-1],
-            **{nom: ligne[i] for i, nom in enumerate(COLONNES_VUE) if i >= 6},
-        }
-        for ligne in uow.session.execute(requete)
-    ]
+    resultat = uow.session.execute(requete)
+    # Each key from the column of its name (the position of a name is looked up once): a new
+    # column cannot shift the others' values.
+    position = {nom: i for i, nom in enumerate(resultat.keys())}
+    fixes = {
+        "organisme_siret": organisme.siret,
+        "organisme_raison_sociale": organisme.raison_sociale,
+    }
+    ordre = [(nom, position.get(nom)) for nom in COLONNES_VUE]
+    return [{nom: fixes[nom] if i is None else ligne[i] for nom, i in ordre} for ligne in resultat]
 
 
-# The columns of ``vue_compte``, in its order (organisme and unité come from joins).
+# The keys of ``vue_compte``, in its order; the organisme's come from the organisme listed,
+# the unité's from the join.
 COLONNES_VUE = (
     "identifiant",
     "nom",
@@ -169,12 +170,16 @@ COLONNES_VUE = (
     "email",
     "telephone_fixe",
     "telephone_mobile",
+    "organisme_siret",
+    "organisme_raison_sociale",
+    "unite",
     "niveau_habilitation",
     "role",
     "statut",
     "cree_le",
     "derniere_connexion_le",
 )
+JOINTES = frozenset({"organisme_siret", "organisme_raison_sociale", "unite"})
 
 
 def _contexte(uow: UniteDeTravail, compte: Compte) -> tuple[Organisme, str | None]:

@@ -486,6 +486,16 @@ def test_search_is_accent_and_case_insensitive_and_takes_wildcards_literally(mon
     assert trouves("") == {monde.ap.identifiant, helene, paul, cent}
 
 
+def test_a_listed_account_is_the_shown_account_key_for_key(monde):
+    # The list maps its columns by name (issue 14): same keys, same order, same values as show.
+    identifiant = monde.ajouter(monde.ap, "Moreau", "Hélène", "h.moreau@lumiere.example")
+    (liste,) = [c for c in monde(gestionnaires.lister, monde.ap) if c["identifiant"] == identifiant]
+    vue = monde(gestionnaires.montrer, monde.ap, identifiant)
+    assert list(liste) == [cle for cle in vue if cle in liste]
+    assert list(liste) == list(gestionnaires.COLONNES_VUE)
+    assert {cle: vue[cle] for cle in liste} == liste
+
+
 # --- unités --------------------------------------------------------------------------------------
 def test_unites_lifecycle_and_events(monde):
     monde(unites.ajouter, monde.ap, "Paie")
