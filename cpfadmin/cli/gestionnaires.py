@@ -584,7 +584,6 @@ def _annoncer_lecture(ctx, analyse) -> None:  # type: ignore[no-untyped-def]
 def _afficher_rapport(ctx, analyse, resume: dict, dry_run: bool) -> None:  # type: ignore[no-untyped-def, type-arg]
     """The report on stdout — streamed, whatever the size of the import — and the summary on
     stderr."""
-    import json
     import sys
 
     if ctx.sortie == "json":
@@ -600,13 +599,9 @@ def _afficher_rapport(ctx, analyse, resume: dict, dry_run: bool) -> None:  # typ
             "colonnes_ignorees": analyse.colonnes_ignorees,
             "unites_creees" if not dry_run else "unites_a_creer": analyse.unites_a_creer,
         }
-        debut = json.dumps(entete, ensure_ascii=False, indent=2)[:-2]
-        sys.stdout.write(debut + ',\n  "lignes": [')
-        for i, e in enumerate(analyse.rapport.lignes()):
-            sys.stdout.write(
-                ("\n    " if i == 0 else ",\n    ") + json.dumps(e, ensure_ascii=False)
-            )
-        sys.stdout.write("\n  ]\n}\n")
+        from cpfadmin.cli.output import ecrire_json_en_flux
+
+        ecrire_json_en_flux(sys.stdout, entete, "lignes", analyse.rapport.lignes())
         return
     tout = analyse.total <= LIGNES_AFFICHEES_MAX
     montrees = [e for e in analyse.rapport.lignes() if tout or e["resultat"] == "rejete"]

@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -51,6 +51,25 @@ def en_json(donnees: Any) -> str:
         lignes = (json.dumps(e, ensure_ascii=False, default=_json_defaut) for e in donnees)
         return "[\n  " + ",\n  ".join(lignes) + "\n]"
     return json.dumps(donnees, ensure_ascii=False, indent=2, default=_json_defaut)
+
+
+def ecrire_json_en_flux(
+    sortie: Any, entete: Mapping[str, Any], cle: str, elements: Iterable[Any]
+) -> None:
+    """One JSON object written as it goes: the keys of ``entete`` (indented like ``en_json``),
+    then ``cle`` holding ``elements`` one per line, each written as soon as it is read — a
+    report of 100,000 lines never sits whole in memory."""
+    sortie.write("{")
+    for nom, valeur in entete.items():
+        texte = json.dumps(valeur, ensure_ascii=False, indent=2, default=_json_defaut)
+        sortie.write(f"\n  {json.dumps(nom)}: " + texte.replace("\n", "\n  ") + ",")
+    sortie.write(f"\n  {json.dumps(cle)}: [")
+    for i, element in enumerate(elements):
+        sortie.write(
+            ("\n    " if i == 0 else ",\n    ")
+            + json.dumps(element, ensure_ascii=False, default=_json_defaut)
+        )
+    sortie.write("\n  ]\n}\n")
 
 
 _PARIS: Any = None
