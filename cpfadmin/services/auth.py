@@ -428,7 +428,7 @@ def terminer_connexion(
             )
         verifier_nouveau_mot_de_passe(uow, compte, nouveau_mot_de_passe, politiques)
         definir_mot_de_passe(uow, compte, nouveau_mot_de_passe, politiques)
-        uow.sessions.revoquer_toutes(compte.id, maintenant)  # type: ignore[arg-type]
+        uow.sessions_compte.revoquer_toutes(compte.id, maintenant)  # type: ignore[arg-type]
         uow.auditer(
             "mot_de_passe_change",
             acteur=compte.identifiant,
@@ -468,7 +468,7 @@ def terminer_connexion(
 
     jeton = credentials.generer_jeton()
     expire_le = maintenant + timedelta(hours=politiques.session_absolute_hours)
-    uow.sessions.ajouter(
+    uow.sessions_compte.ajouter(
         SessionCompte(
             compte_id=compte.id,  # type: ignore[arg-type]
             jeton_condensat=credentials.condenser_jeton(jeton),
@@ -493,7 +493,7 @@ def authentifier(uow: UniteDeTravail, jeton: str | None, politiques: Politiques)
     """The account behind a session token. Raises ``NonConnecte`` or ``SessionExpiree``."""
     if not jeton:
         raise NonConnecte()
-    session = uow.sessions.par_condensat(credentials.condenser_jeton(jeton))
+    session = uow.sessions_compte.par_condensat(credentials.condenser_jeton(jeton))
     if session is None:
         raise NonConnecte("Session inconnue ou révoquée.")
     maintenant = uow.maintenant()
@@ -531,7 +531,7 @@ def session_valide(uow: UniteDeTravail, jeton: str, politiques: Politiques) -> d
     """Until when the session of ``jeton`` stays usable if unused, or None when it no longer
     opens anything (unknown, revoked, expired, account no longer active). Writes nothing: a
     listing of sessions does not count as activity."""
-    session = uow.sessions.par_condensat(credentials.condenser_jeton(jeton))
+    session = uow.sessions_compte.par_condensat(credentials.condenser_jeton(jeton))
     if session is None or session.revoquee_le is not None:
         return None
     limite = min(
@@ -547,7 +547,7 @@ def deconnecter(uow: UniteDeTravail, acteur: Acteur, *, toutes: bool = False) ->
     """End this session, or every session of the account; returns how many were ended."""
     maintenant = uow.maintenant()
     if toutes:
-        n = uow.sessions.revoquer_toutes(acteur.compte_id, maintenant)
+        n = uow.sessions_compte.revoquer_toutes(acteur.compte_id, maintenant)
     else:
         session = uow.session.get(SessionCompte, acteur.session_id)
         n = 0

@@ -334,7 +334,7 @@ def _changer_statut(
     compte.statut = nouveau.value
     compte.modifie_le = maintenant
     if nouveau is not StatutCompte.ACTIF:
-        uow.sessions.revoquer_toutes(compte.id, maintenant)  # type: ignore[arg-type]
+        uow.sessions_compte.revoquer_toutes(compte.id, maintenant)  # type: ignore[arg-type]
     uow.auditer(
         {
             StatutCompte.SUSPENDU: "compte_suspendu",

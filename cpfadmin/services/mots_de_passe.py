@@ -44,7 +44,7 @@ def exiger_actuel(uow: UniteDeTravail, compte: Compte, actuel: str) -> None:
 
 
 def _fin_des_sessions(uow: UniteDeTravail, compte: Compte) -> None:
-    uow.sessions.revoquer_toutes(compte.id, uow.maintenant())  # type: ignore[arg-type]
+    uow.sessions_compte.revoquer_toutes(compte.id, uow.maintenant())  # type: ignore[arg-type]
     uow.commit()
 
 
@@ -78,7 +78,7 @@ def changer(
     exiger_actuel(uow, compte, actuel)
     auth.verifier_nouveau_mot_de_passe(uow, compte, nouveau, politiques)
     auth.definir_mot_de_passe(uow, compte, nouveau, politiques)
-    revoquees = uow.sessions.revoquer_toutes(
+    revoquees = uow.sessions_compte.revoquer_toutes(
         compte.id,  # type: ignore[arg-type]
         uow.maintenant(),
         sauf=acteur.session_id,
@@ -127,7 +127,7 @@ def renouveler(
     # in the history, so it cannot be chosen again).
     compte.mot_de_passe_hache = None
     compte.modifie_le = uow.maintenant()
-    sessions = uow.sessions.revoquer_toutes(compte.id, uow.maintenant())  # type: ignore[arg-type]
+    sessions = uow.sessions_compte.revoquer_toutes(compte.id, uow.maintenant())  # type: ignore[arg-type]
     uow.session.flush()
     courrier.mettre_en_file_temporaire(
         uow, compte, organisme, temporaire, url_portail, renouvellement=True

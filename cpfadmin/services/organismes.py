@@ -182,7 +182,7 @@ def modifier(
             for compte_id in uow.session.exec(
                 select(Compte.id).where(Compte.organisme_id == organisme.id)
             ):
-                uow.sessions.revoquer_toutes(compte_id, maintenant)  # type: ignore[arg-type]
+                uow.sessions_compte.revoquer_toutes(compte_id, maintenant)  # type: ignore[arg-type]
         uow.auditer(
             "organisme_modifie",
             acteur=acteur.identifiant,
