@@ -53,17 +53,62 @@ def mettre_en_file_temporaire(
             )
             .values(statut="remplace", secret=None)
         )
-    courriel = messages.mot_de_passe_temporaire(
-        prenom=compte.prenom,
-        nom=compte.nom,
-        raison_sociale=organisme.raison_sociale,
-        expire_le=compte.temporaire_expire_le or maintenant,
-        url_portail=url_portail,
+    courriel = courriel_temporaire(
+        compte.prenom,
+        compte.nom,
+        organisme,
+        compte.temporaire_expire_le or maintenant,
+        url_portail,
         renouvellement=renouvellement,
     )
     return _mettre_en_file(
         uow, compte, courriel, secret=temporaire, expire_le=compte.temporaire_expire_le
     )
+
+
+def courriel_temporaire(
+    prenom: str,
+    nom: str,
+    organisme: Organisme,
+    expire_le: datetime,
+    url_portail: str,
+    *,
+    renouvellement: bool = False,
+) -> messages.Courriel:
+    """The e-mail that carries a temporary password (its marker, not the secret)."""
+    return messages.mot_de_passe_temporaire(
+        prenom=prenom,
+        nom=nom,
+        raison_sociale=organisme.raison_sociale,
+        expire_le=expire_le,
+        url_portail=url_portail,
+        renouvellement=renouvellement,
+    )
+
+
+def ligne_message(
+    compte_id: int | None,
+    destinataire: str,
+    courriel: messages.Courriel,
+    maintenant: datetime,
+    *,
+    secret: str | None = None,
+    expire_le: datetime | None = None,
+) -> dict[str, Any]:
+    """The columns of a message queued now: the one builder of a single message and of an
+    import's thousands."""
+    return {
+        "compte_id": compte_id,
+        "destinataire": destinataire,
+        "sujet": courriel.sujet,
+        "corps": courriel.corps,
+        "secret": secret,
+        "statut": "en_attente",
+        "tentatives": 0,
+        "prochaine_tentative_le": maintenant,
+        "cree_le": maintenant,
+        "expire_le": expire_le,
+    }
 
 
 def _mettre_en_file(
@@ -75,17 +120,15 @@ def _mettre_en_file(
     secret: str | None = None,
     expire_le: datetime | None = None,
 ) -> Message:
-    maintenant = uow.maintenant()
     message = Message(
-        compte_id=compte.id,
-        destinataire=destinataire or compte.email,
-        sujet=courriel.sujet,
-        corps=courriel.corps,
-        secret=secret,
-        statut="en_attente",
-        prochaine_tentative_le=maintenant,
-        cree_le=maintenant,
-        expire_le=expire_le,
+        **ligne_message(
+            compte.id,
+            destinataire or compte.email,
+            courriel,
+            uow.maintenant(),
+            secret=secret,
+            expire_le=expire_le,
+        )
     )
     uow.session.add(message)
     return message
@@ -377,7 +420,7 @@ def admettre_transport(transport: str, base_partagee: bool, politiques: Politiqu
             "Le transport de courrier « file » n'est pas admis sur une base partagée "
             "(PostgreSQL) : il écrirait les mots de passe temporaires dans votre propre dossier, "
             "et vous tiendriez à la fois l'identifiant et le mot de passe. Configurez l'envoi "
-            "par SMTP dans le profil ([profiles.NOM.mail] transport = \"smtp\") ; les messages "
+            'par SMTP dans le profil ([profiles.NOM.mail] transport = "smtp") ; les messages '
             "restent en file d'ici là.",
             suggestion="cpfadmin outbox send, une fois SMTP configuré",
         )

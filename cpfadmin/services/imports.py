@@ -27,15 +27,17 @@ from sqlalchemy import insert
 from sqlmodel import col, select
 
 from cpfadmin.adapters.fichiers import Source
-from cpfadmin.domain import credentials, messages, tableur, validation
+from cpfadmin.domain import credentials, tableur, validation
 from cpfadmin.domain.errors import DonneeInvalide
 from cpfadmin.domain.permissions import Action, autorise, verifier
 from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Role, StatutCompte
+from cpfadmin.services import courrier
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.services.comptes import (
     DonneesCompte,
     exiger_organisme_actif,
+    nouveau_compte,
     organisme_vise,
     texte_de_recherche,
 )
@@ -661,28 +663,21 @@ def _ecrire_lot(
     for (_, v), identifiant in zip(nouveaux, identifiants, strict=True):
         temporaire = credentials.generer_mot_de_passe_temporaire()
         secrets_.append(temporaire)
-        role = Role.ADMINISTRATEUR_DELEGUE if v["delegue"] else Role.GESTIONNAIRE
-        compte = {
-            "identifiant": identifiant,
-            "organisme_id": organisme.id,
-            "nom": v["nom"],
-            "prenom": v["prenom"],
-            "email": v["email"],
-            "email_cle": v["email_cle"],
-            "telephone_fixe": v["telephone_fixe"],
-            "telephone_mobile": v["telephone_mobile"],
-            "unite_id": unites[cle_unite(v["unite"])] if v["unite"] else None,
-            "niveau_habilitation": v["niveau_habilitation"],
-            "role": role.value,
-            "statut": StatutCompte.ACTIF.value,
-            "cree_le": maintenant,
-            "modifie_le": maintenant,
-            "temporaire_condensat": credentials.condenser_temporaire(temporaire),
-            "temporaire_expire_le": expire,
-            "echecs_consecutifs": 0,
-            "verrouillages": 0,
-        }
-        compte["recherche"] = texte_de_recherche(compte)
+        compte = nouveau_compte(
+            identifiant=identifiant,
+            organisme_id=organisme.id,  # type: ignore[arg-type]
+            nom=v["nom"],
+            prenom=v["prenom"],
+            email=v["email"],
+            telephone_fixe=v["telephone_fixe"],
+            telephone_mobile=v["telephone_mobile"],
+            niveau_habilitation=v["niveau_habilitation"],
+            unite_id=unites[cle_unite(v["unite"])] if v["unite"] else None,
+            role=Role.ADMINISTRATEUR_DELEGUE if v["delegue"] else Role.GESTIONNAIRE,
+            temporaire=temporaire,
+            temporaire_expire_le=expire,
+            maintenant=maintenant,
+        )
         comptes.append(compte)
     # Core inserts of plain rows (executemany: pipelined on PostgreSQL), then one query for
     # the new ids; the ORM's per-object bookkeeping is not needed here.
@@ -694,27 +689,17 @@ def _ecrire_lot(
     )
     courriels = []
     for (numero, v), compte, temporaire in zip(nouveaux, comptes, secrets_, strict=True):
-        courriel = messages.mot_de_passe_temporaire(
-            prenom=compte["prenom"],
-            nom=compte["nom"],
-            raison_sociale=organisme.raison_sociale,
-            expire_le=expire,
-            url_portail=url_portail,
-            renouvellement=False,
-        )
         courriels.append(
-            {
-                "compte_id": ids[compte["identifiant"]],
-                "destinataire": compte["email"],
-                "sujet": courriel.sujet,
-                "corps": courriel.corps,
-                "secret": temporaire,
-                "statut": "en_attente",
-                "tentatives": 0,
-                "prochaine_tentative_le": maintenant,
-                "cree_le": maintenant,
-                "expire_le": expire,
-            }
+            courrier.ligne_message(
+                ids[compte["identifiant"]],
+                compte["email"],
+                courrier.courriel_temporaire(
+                    compte["prenom"], compte["nom"], organisme, expire, url_portail
+                ),
+                maintenant,
+                secret=temporaire,
+                expire_le=expire,
+            )
         )
         uow.auditer(
             "compte_cree",
