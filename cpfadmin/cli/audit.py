@@ -9,6 +9,7 @@ import typer
 from cpfadmin.cli import completion
 from cpfadmin.cli.context import contexte
 from cpfadmin.cli.libelles import colonnes
+from cpfadmin.cli.options import ForceFichier
 from cpfadmin.domain.audit import ACTIONS
 
 app = typer.Typer(
@@ -211,9 +212,7 @@ def checkpoint(
             show_default=False,
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Remplacer le fichier de --fichier s'il existe.")
-    ] = False,
+    force: ForceFichier = False,
 ) -> None:
     """Signer la tête de la chaîne d'audit : un point de contrôle (opérateurs).
 

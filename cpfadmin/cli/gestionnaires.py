@@ -15,6 +15,7 @@ from cpfadmin.cli.options import (
     OBLIGATOIRE,
     UN_TELEPHONE,
     FiltreUnite,
+    ForceFichier,
     Identifiant,
     Organisme,
     Oui,
@@ -666,9 +667,7 @@ def exporter(
             show_default=False,
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Remplacer le fichier de --fichier s'il existe.")
-    ] = False,
+    force: ForceFichier = False,
 ) -> None:
     """Exporter les comptes d'un organisme avec les colonnes de l'import (plus identifiant,
     rôle et statut) : l'export se réimporte tel quel, dans un autre organisme par exemple.

@@ -12,6 +12,11 @@ from cpfadmin.cli.libelles import colonnes
 OBLIGATOIRE = r"demandé à un terminal s'il manque. \[obligatoire]"
 UN_TELEPHONE = "au moins un des deux téléphones"
 
+# --force of a command that writes the file named by --fichier (never over it otherwise).
+ForceFichier = Annotated[
+    bool, typer.Option("--force", help="Remplacer le fichier de --fichier s'il existe.")
+]
+
 Organisme = Annotated[
     str | None,
     typer.Option(
