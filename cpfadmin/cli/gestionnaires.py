@@ -244,6 +244,8 @@ def modifier(
         )
     )
     ctx.afficher(vue, colonnes=COLONNES_COMPTE)
+    if email is not None:
+        ctx.livrer(acteur)  # the notice to the former address, if the address changed
 
 
 def _statut(identifiant: str, fonction: Callable[..., dict[str, Any]], message: str) -> None:

@@ -290,6 +290,10 @@ def modifier(
         compte.modifie_le = uow.maintenant()
         compte.recherche = texte_de_recherche(compte)
         action = "compte_modifie"
+        if validation.cle_email(avant["email"]) != compte.email_cle:
+            # The channel of its temporary passwords moves: the owner hears of it where they
+            # still read, as when they change it themselves (me update --email).
+            courrier.mettre_en_file_avis_email(uow, compte, organisme, avant["email"])
         if "role" in changements["apres"]:
             action = "delegue_attribue" if delegue else "delegue_retire"
         uow.auditer(

@@ -274,3 +274,20 @@ def test_through_the_installed_cli_the_password_comes_from_stdin_and_a_wrong_one
     assert r.code == 0, r
     assert email_de(employeur, jeton_g) == NOUVELLE
     assert [m["To"] for m in avis()] == [ANCIENNE]
+
+
+def test_an_administrator_changing_the_address_tells_the_former_one_too(employeur, gestionnaire):
+    g, _ = gestionnaire
+    r = employeur.console(
+        "gestionnaires", "update", g, "--email", NOUVELLE, jeton=employeur.jeton_ap
+    )
+    assert r.exit_code == 0, r.stderr
+    (message,) = avis()
+    assert message["To"] == ANCIENNE
+    assert "Nouvelle adresse : p***@l***.example" in corps(message)
+    # A new spelling of the same mailbox is no change of channel: no notice.
+    r = employeur.console(
+        "gestionnaires", "update", g, "--email", NOUVELLE.upper(), jeton=employeur.jeton_ap
+    )
+    assert r.exit_code == 0, r.stderr
+    assert len(avis()) == 1
