@@ -29,6 +29,7 @@ from tests.support.console import (
     SIRET_EMPLOYEUR,
     Console,
     commande_construite_une_fois,
+    corps,
     courriels,
     dossier_courrier,
     mot_de_passe_temporaire,
@@ -304,6 +305,42 @@ def test_unknown_identifiant_wrong_password_and_locked_account_give_the_same_ans
 
 
 # --- 5. password renew shows no secret ---------------------------------------------------------
+AVIS = {"SI CPF – Votre compte a été verrouillé", "SI CPF – Modification de votre adresse e-mail"}
+
+
+def test_the_hardening_paths_leave_no_secret_in_the_store_the_mail_or_their_output(
+    scene: Scene, tmp_path: Path
+) -> None:
+    """Issue 13, point 12: a lock and its notice, an unlock, a policy change, an e-mail change
+    with the current password on stdin, a checkpoint — no secret in what they write or say."""
+    c = scene.console
+    sorties = []
+    lock(c, scene.k)
+    sorties.append(c.ok("-o", "json", "gestionnaires", "unlock", scene.k, jeton=scene.jeton_ap))
+    sorties.append(c.ok("politique", "set", "lockout_threshold", "6", jeton=scene.op))
+    sorties.append(c.ok("politique", "show", jeton=scene.jeton_g))
+    r = c.ok("me", "update", "--email", "paul.durand@autre.example", "--password-stdin",
+             jeton=scene.jeton_g, input=f"{MOT_DE_PASSE_GESTIONNAIRE}\n")  # fmt: skip
+    sorties.append(r)
+    r = c("me", "update", "--email", "paul.d@ailleurs.example", "--password-stdin",
+          jeton=scene.jeton_g, input=f"{MAUVAIS}\n")  # fmt: skip
+    assert r.exit_code == 3
+    sorties.append(r)
+    cle = tmp_path / "cle-audit"
+    sorties.append(c.ok("audit", "keygen", str(cle)))
+    sorties.append(c.ok("-o", "json", "audit", "checkpoint", "--cle", str(cle), jeton=scene.op))
+    sorties.append(c.ok("outbox", "send", jeton=scene.op))
+    secrets = secrets_de(scene) | {"mauvais mot de passe": MAUVAIS}
+    for r in sorties:
+        sans_secret(r.stdout + r.stderr, secrets, "une sortie")
+    for ou, texte in cellules_textuelles(scene.url):
+        sans_secret(texte, secrets, ou)
+    avis = [m for m in courriels() if m["Subject"] in AVIS]
+    assert {m["Subject"] for m in avis} == AVIS
+    for m in avis:
+        sans_secret(corps(m), secrets, f"le courriel « {m['Subject']} »")
+
+
 def test_password_renew_output_holds_no_secret(scene: Scene) -> None:
     c = scene.console
     avant = set(tous_les_temporaires())
