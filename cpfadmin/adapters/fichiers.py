@@ -18,13 +18,15 @@ import shutil
 import sys
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from cpfadmin.domain import tableur
 from cpfadmin.domain.errors import DonneeInvalide
+
+T = TypeVar("T")
 
 FORMATS = ("csv", "xlsx", "xls", "ods", "json", "ndjson")
 CLASSEURS = ("xlsx", "xls", "ods", "fods")
@@ -720,17 +722,57 @@ def ecrire(
     ``ecraser`` (--force)."""
     if destination is None:
         return _ecrire(None, format_, colonnes, lignes, excel=excel)
-    verifier_destination(destination, ecraser)
     excel = True if excel is None else excel
-    descripteur, nom = tempfile.mkstemp(prefix=f".{destination.name}-", dir=destination.parent)
-    os.close(descripteur)
+    return ecrire_a_la_place(
+        destination,
+        lambda temporaire: _ecrire(temporaire, format_, colonnes, lignes, excel=excel),
+        ecraser=ecraser,
+    )
+
+
+def ecrire_a_la_place(
+    destination: Path,
+    ecrire_dans: Callable[[Path], T],
+    *,
+    ecraser: bool,
+    mode: int = 0o600,
+) -> T:
+    """Write a whole file or nothing: ``ecrire_dans`` fills a file beside ``destination``
+    (created ``mode`` before a byte is written), which is then linked onto it — or, with
+    ``ecraser`` (--force), renamed over it. Never through a symbolic link; never over an
+    existing file unless told: link() fails on an existing name, a dangling link included, so
+    no race between the check and the write."""
+    from cpfadmin.domain.errors import Conflit, raison_systeme
+
+    verifier_destination(destination, ecraser)
+    try:
+        descripteur, nom = tempfile.mkstemp(prefix=f".{destination.name}-", dir=destination.parent)
+        os.fchmod(descripteur, mode)
+        os.close(descripteur)
+    except OSError as e:
+        raise DonneeInvalide(
+            f"Écriture impossible dans {destination} : {raison_systeme(e)}.", champ="fichier"
+        ) from None
     temporaire = Path(nom)
     try:
-        n = _ecrire(temporaire, format_, colonnes, lignes, excel=excel)
-        os.replace(temporaire, destination)
+        resultat = ecrire_dans(temporaire)
+        if ecraser:
+            os.replace(temporaire, destination)
+        else:
+            try:
+                os.link(temporaire, destination)
+            except FileExistsError:
+                raise Conflit(
+                    f"{destination} existe déjà : rien n'a été écrit ; --force pour le remplacer.",
+                    suggestion="--force",
+                ) from None
+    except OSError as e:
+        raise DonneeInvalide(
+            f"Écriture impossible dans {destination} : {raison_systeme(e)}.", champ="fichier"
+        ) from None
     finally:
         temporaire.unlink(missing_ok=True)
-    return n
+    return resultat
 
 
 def verifier_destination(destination: Path, ecraser: bool) -> None:

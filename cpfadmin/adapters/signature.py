@@ -9,12 +9,11 @@ import base64
 import binascii
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cpfadmin.domain.errors import Conflit, DonneeInvalide, raison_systeme
+from cpfadmin.domain.errors import DonneeInvalide, raison_systeme
 
 TAILLE_MAX_CLE = 16 * 1024
 
@@ -41,43 +40,16 @@ def fichier_public(fichier: Path) -> Path:
 
 
 def ecrire(destination: Path, contenu: bytes, *, mode: int, ecraser: bool) -> None:
-    """Write a whole file or nothing: beside its destination, then linked (or, with
-    ``ecraser``, renamed) onto it. Never through a symbolic link, never over an existing file
-    unless told, the mode set before a byte is written (mkstemp creates 0600)."""
-    from cpfadmin.adapters.fichiers import verifier_destination
+    """A key or a checkpoint, whole or not at all (``fichiers.ecrire_a_la_place``)."""
+    from cpfadmin.adapters.fichiers import ecrire_a_la_place
 
-    verifier_destination(destination, ecraser)
-    try:
-        descripteur, nom = tempfile.mkstemp(prefix=f".{destination.name}-", dir=destination.parent)
-    except OSError as e:
-        raise DonneeInvalide(
-            f"Écriture impossible dans {destination} : {raison_systeme(e)}.", champ="fichier"
-        ) from None
-    temporaire = Path(nom)
-    try:
-        with os.fdopen(descripteur, "wb") as f:
-            os.fchmod(f.fileno(), mode)
+    def remplir(temporaire: Path) -> None:
+        with temporaire.open("wb") as f:
             f.write(contenu)
             f.flush()
             os.fsync(f.fileno())
-        if ecraser:
-            os.replace(temporaire, destination)
-        else:
-            # link() fails on an existing name, a dangling symbolic link included: no race
-            # between the check above and the write.
-            try:
-                os.link(temporaire, destination)
-            except FileExistsError:
-                raise Conflit(
-                    f"{destination} existe déjà : rien n'a été écrit ; --force pour le remplacer.",
-                    suggestion="--force",
-                ) from None
-    except OSError as e:
-        raise DonneeInvalide(
-            f"Écriture impossible dans {destination} : {raison_systeme(e)}.", champ="fichier"
-        ) from None
-    finally:
-        temporaire.unlink(missing_ok=True)
+
+    ecrire_a_la_place(destination, remplir, ecraser=ecraser, mode=mode)
 
 
 def generer(fichier: Path, *, ecraser: bool = False) -> tuple[Path, bytes]:

@@ -86,10 +86,6 @@ def _type(cle: str) -> type:
     return type(getattr(Politiques(), cle))
 
 
-def cles() -> list[str]:
-    return list(REGLES)
-
-
 def _cle_connue(cle: str) -> str:
     cle = cle.strip().lower().replace("-", "_")
     if cle not in REGLES:

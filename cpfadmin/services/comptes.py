@@ -35,6 +35,15 @@ def texte_de_recherche(compte: Compte | dict[str, Any]) -> str:
     return validation.replier(" ".join(champs))
 
 
+def exiger_compte_actif(compte: Compte) -> None:
+    """Nobody acts on a suspended or removed account except to reactivate it (SPEC §2)."""
+    if compte.statut != StatutCompte.ACTIF.value:
+        raise EtatIncompatible(
+            f"Le compte {compte.identifiant} est {compte.statut} : réactivez-le d'abord.",
+            suggestion=f"cpfadmin gestionnaires reactivate {compte.identifiant}",
+        )
+
+
 def nouveau_compte(
     *,
     identifiant: str,

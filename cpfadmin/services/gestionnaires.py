@@ -13,7 +13,7 @@ from cpfadmin.domain.errors import DonneeInvalide, EtatIncompatible
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Niveau, Role, StatutCompte
-from cpfadmin.services import courrier
+from cpfadmin.services import auth, courrier
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.services.comptes import (
     DonneesCompte,
@@ -22,6 +22,7 @@ from cpfadmin.services.comptes import (
     compte_par_identifiant,
     creer_compte,
     differences,
+    exiger_compte_actif,
     exiger_organisme_actif,
     motif_like,
     organisme_vise,
@@ -202,14 +203,6 @@ def montrer(uow: UniteDeTravail, acteur: Acteur, identifiant: str) -> dict[str, 
     return vue
 
 
-def _exiger_actif(compte: Compte) -> None:
-    if compte.statut != StatutCompte.ACTIF.value:
-        raise EtatIncompatible(
-            f"Le compte {compte.identifiant} est {compte.statut} : réactivez-le d'abord.",
-            suggestion=f"cpfadmin gestionnaires reactivate {compte.identifiant}",
-        )
-
-
 def modifier(
     uow: UniteDeTravail,
     acteur: Acteur,
@@ -241,7 +234,7 @@ def modifier(
         role_cible=role,
         compte_cible_id=compte.id,
     )
-    _exiger_actif(compte)
+    exiger_compte_actif(compte)
     organisme, unite_avant = _contexte(uow, compte)
     avant = vue_compte(compte, organisme, unite_avant)
 
@@ -378,8 +371,6 @@ def deverrouiller(uow: UniteDeTravail, acteur: Acteur, identifiant: str) -> dict
     failure count and the lock level start again from zero. Allowed to whoever may renew that
     account's password (SPEC §2), so that a lock never waits for more power than a renewal;
     audited whether or not the account was locked."""
-    from cpfadmin.services import auth
-
     compte = compte_par_identifiant(uow, identifiant, verrouiller=True)
     verifier(
         Action.COMPTE_DEVERROUILLER,
@@ -388,7 +379,7 @@ def deverrouiller(uow: UniteDeTravail, acteur: Acteur, identifiant: str) -> dict
         role_cible=Role(compte.role),
         compte_cible_id=compte.id,
     )
-    _exiger_actif(compte)
+    exiger_compte_actif(compte)
     organisme, _ = _contexte(uow, compte)
     maintenant = uow.maintenant()
     etait_verrouille = auth.est_verrouille(compte, maintenant)

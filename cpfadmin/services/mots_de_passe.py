@@ -6,13 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from cpfadmin.domain import credentials, password_policy
-from cpfadmin.domain.errors import CompteVerrouille, EtatIncompatible, IdentifiantsInvalides
+from cpfadmin.domain.errors import CompteVerrouille, IdentifiantsInvalides
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.domain.politique import Politiques
-from cpfadmin.domain.roles import Role, StatutCompte
+from cpfadmin.domain.roles import Role
 from cpfadmin.services import auth, courrier
 from cpfadmin.services.acteur import Acteur
-from cpfadmin.services.comptes import attribuer_mot_de_passe_temporaire, compte_par_identifiant
+from cpfadmin.services.comptes import (
+    attribuer_mot_de_passe_temporaire,
+    compte_par_identifiant,
+    exiger_compte_actif,
+)
 from cpfadmin.store.models import Compte
 from cpfadmin.store.uow import UniteDeTravail
 
@@ -114,11 +118,7 @@ def renouveler(
         role_cible=Role(compte.role),
         compte_cible_id=compte.id,
     )
-    if compte.statut != StatutCompte.ACTIF.value:
-        raise EtatIncompatible(
-            f"Le compte {compte.identifiant} est {compte.statut} : réactivez-le d'abord.",
-            suggestion=f"cpfadmin gestionnaires reactivate {compte.identifiant}",
-        )
+    exiger_compte_actif(compte)
     organisme = uow.organismes.par_id(compte.organisme_id)
     assert organisme is not None
     etait_verrouille = auth.est_verrouille(compte, uow.maintenant())
