@@ -25,6 +25,7 @@ from typing import IO, Any, TypeVar
 
 from cpfadmin.domain import tableur
 from cpfadmin.domain.errors import DonneeInvalide
+from cpfadmin.domain.tableur import neutraliser
 
 T = TypeVar("T")
 
@@ -695,14 +696,6 @@ class SourceNdjson(_SourceObjets):
 
 
 # --- writing ------------------------------------------------------------------------------------
-def neutraliser(cellule: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe (CSV
-    injection); the importer removes it again."""
-    if isinstance(cellule, str) and cellule[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cellule
-    return cellule
-
-
 def ecrire(
     destination: Path | None,
     format_: str,

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -60,22 +60,15 @@ def lister(
 
     Exemple : cpfadmin audit list --action connexion_echec --since 2026-01-01
     """
-    from cpfadmin.services import audit
-
     ctx = contexte()
-    acteur = ctx.acteur()
-    depuis = _date(since)
-    evenements = ctx.executer(
-        lambda uow: audit.lister(
-            uow,
-            acteur,
-            organisme=organisme,
-            depuis=depuis,
-            action=action,
-            identifiant=identifiant,
-            limite=limit,
-        ),
-        lecture=True,
+    jeton = ctx.session()
+    evenements = ctx.app.audit.lister(
+        jeton,
+        organisme=organisme,
+        depuis=_date(since),
+        action=action,
+        identifiant=identifiant,
+        limite=limit,
     )
     ctx.afficher(
         evenements,
@@ -124,14 +117,10 @@ def verify(
 
     Exemple : cpfadmin audit verify --checkpoint point-2026-03-02.json
     """
-    from cpfadmin.services import points_de_controle
-
     ctx = contexte()
-    contenus = _lire_points(checkpoint or [])
-    confiance = _cles_de_confiance(ctx, cle_publique or []) if contenus else []
-    points = points_de_controle.authentifier(contenus, confiance)
-    acteur = ctx.acteur()
-    vue = ctx.executer(lambda uow: points_de_controle.verifier(uow, acteur, points), lecture=True)
+    vue = ctx.app.audit.verifier(
+        ctx.session(), points=checkpoint or [], cles_publiques=cle_publique or []
+    )
     prouves = vue.get("points_de_controle")
     if not prouves:
         ctx.afficher(vue, colonnes=colonnes("valide", "evenements_verifies"))
@@ -145,49 +134,6 @@ def verify(
         for p in prouves
     )
     ctx.afficher(vue, colonnes=colonnes("valide", "evenements_verifies", "points_de_controle"))
-
-
-def _cles_de_confiance(ctx: Any, options: list[Path]) -> list[tuple[bytes, str]]:
-    """The public keys a checkpoint must be signed by, and where each comes from: the
-    ``--cle-publique`` files, else the profile's ``audit_checkpoint_key`` (its ``.pub``
-    beside it, or the private key itself). Never the key a checkpoint carries."""
-    from cpfadmin.adapters import signature
-
-    if options:
-        return [(signature.charger_publique(f), f"--cle-publique {f}") for f in options]
-    cle = ctx.profil.cle_point_de_controle
-    if cle is None:
-        return []
-    source = f"audit_checkpoint_key du profil {ctx.profil.nom}"
-    public = signature.fichier_public(cle)
-    if cle.exists():
-        return [(signature.charger_publique(cle), source)]
-    if public.exists():
-        return [(signature.charger_publique(public), source)]
-    from cpfadmin.domain.errors import DonneeInvalide
-
-    raise DonneeInvalide(
-        f"Clé de confiance introuvable : ni {cle} ni {public} (audit_checkpoint_key du profil "
-        f"{ctx.profil.nom}).",
-        champ="cle",
-    )
-
-
-def _lire_points(fichiers: list[Path]) -> list[tuple[str, bytes]]:
-    """The bytes of each checkpoint file (no more than a checkpoint may weigh, plus one)."""
-    from cpfadmin.domain import point_de_controle
-    from cpfadmin.domain.errors import DonneeInvalide, raison_systeme
-
-    contenus = []
-    for f in fichiers:
-        try:
-            with f.open("rb") as flux:
-                contenus.append((str(f), flux.read(point_de_controle.TAILLE_MAX + 1)))
-        except OSError as e:
-            raise DonneeInvalide(
-                f"Point de contrôle {f} illisible : {raison_systeme(e)}.", champ="checkpoint"
-            ) from None
-    return contenus
 
 
 @app.command("checkpoint")
@@ -223,37 +169,10 @@ def checkpoint(
 
     Exemple : cpfadmin audit checkpoint --fichier point-2026-03-02.json
     """
-    import json
-
-    from cpfadmin.adapters import signature
-    from cpfadmin.adapters.fichiers import verifier_destination
     from cpfadmin.domain import point_de_controle
-    from cpfadmin.domain.errors import DonneeInvalide
-    from cpfadmin.services import points_de_controle
-    from cpfadmin.store.engine import masquer
 
     ctx = contexte()
-    chemin = cle or ctx.profil.cle_point_de_controle
-    if chemin is None:
-        raise DonneeInvalide(
-            "Aucune clé pour signer le point de contrôle : --cle FICHIER, ou "
-            f'audit_checkpoint_key = "FICHIER" dans [profiles.{ctx.profil.nom}].',
-            champ="cle",
-            suggestion="cpfadmin audit keygen FICHIER",
-        )
-    # The key and the destination first: nothing is read from the store for a checkpoint that
-    # could not be signed or kept.
-    signataire = signature.charger_signataire(chemin)
-    if fichier is not None:
-        verifier_destination(fichier, force)
-    acteur = ctx.acteur()
-    base = masquer(ctx.profil.url_base)
-    document = ctx.executer(
-        lambda uow: points_de_controle.prendre(uow, acteur, signataire, base), lecture=True
-    )
-    if fichier is not None:
-        texte = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-        signature.ecrire(fichier, texte.encode("utf-8"), mode=0o644, ecraser=force)
+    document = ctx.app.audit.prendre_point(ctx.session(), cle=cle, fichier=fichier, ecraser=force)
     ctx.afficher(document, colonnes=colonnes(*point_de_controle.CHAMPS))
     ctx.info(
         f"Point de contrôle de l'événement n° {document['seq']}, signé par la clé "
@@ -284,23 +203,13 @@ def keygen(
 
     Exemple : cpfadmin audit keygen ~/.config/cpfadmin/cle-audit
     """
-    import base64
-
-    from cpfadmin.adapters import signature
-    from cpfadmin.domain.point_de_controle import empreinte
-
     ctx = contexte()
-    public, brut = signature.generer(fichier, ecraser=force)
+    cle = ctx.app.audit.creer_cle(fichier, ecraser=force)
     ctx.afficher(
-        {
-            "fichier": str(fichier),
-            "fichier_public": str(public),
-            "empreinte_cle": empreinte(brut),
-            "cle_publique": base64.b64encode(brut).decode("ascii"),
-        },
+        cle,
         colonnes=colonnes("fichier", "fichier_public", "empreinte_cle", "cle_publique"),
     )
     ctx.info(
-        f"Clé {empreinte(brut)} créée. Pour signer avec elle : audit_checkpoint_key = "
+        f"Clé {cle['empreinte_cle']} créée. Pour signer avec elle : audit_checkpoint_key = "
         f'"{fichier.absolute()}" dans le profil, ou --cle {fichier}.'
     )

@@ -32,10 +32,9 @@ def publier(
     import sys
 
     from cpfadmin.domain.errors import DonneeInvalide, raison_systeme
-    from cpfadmin.services import cgu
 
     ctx = contexte()
-    acteur = ctx.acteur()
+    jeton = ctx.session()
     try:
         texte = sys.stdin.read() if str(fichier) == "-" else fichier.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -46,6 +45,6 @@ def publier(
         raise DonneeInvalide(
             f"Lecture impossible de {fichier} : {raison_systeme(e)}", champ="fichier"
         ) from None
-    vue = ctx.executer(lambda uow: cgu.publier(uow, acteur, texte, version))
+    vue = ctx.app.cgu.publier(jeton, texte, version)
     ctx.afficher(vue, colonnes=colonnes("version", "publiee_le"))
     ctx.info("Chaque compte devra accepter cette version à sa prochaine connexion.")

@@ -54,9 +54,9 @@ def _statuts_organisme() -> list[str]:
 
 
 def _statuts_message() -> list[str]:
-    from cpfadmin.services.courrier import STATUTS
+    from cpfadmin.domain.messages import STATUTS_MESSAGE
 
-    return list(STATUTS)
+    return list(STATUTS_MESSAGE)
 
 
 def _actions() -> list[str]:
@@ -79,7 +79,6 @@ def unites(ctx: Any, incomplete: str) -> list[str]:
     logged-in account; nothing at all when not logged in or on any failure."""
     try:
         from cpfadmin.cli.context import Contexte
-        from cpfadmin.services import unites as service
 
         racine = ctx.find_root()
         courant = Contexte(
@@ -87,11 +86,7 @@ def unites(ctx: Any, incomplete: str) -> list[str]:
             url_base=racine.params.get("db_url"),
             sans_saisie=True,
         )
-        acteur = courant.acteur()
-        siret = ctx.params.get("organisme")
-        lignes = courant.executer(
-            lambda uow: service.lister(uow, acteur, organisme_siret=siret), lecture=True
-        )
+        lignes = courant.app.unites.lister(courant.session(), organisme=ctx.params.get("organisme"))
         return _filtrer([ligne["libelle"] for ligne in lignes], incomplete)
     except Exception:  # typer.Exit included: completion stays silent
         import os

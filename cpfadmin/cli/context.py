@@ -1,5 +1,6 @@
-"""What every command shares: the global options, and lazily the profile, the store, the token
-store and the acting account. Heavy modules are imported here only when a command needs them."""
+"""What every command shares: the global options, the messages on stderr, the rendering, and
+lazily the application (``cpfadmin.application``) and the session token the command acts
+with. Nothing here builds a use case: commands call the application."""
 
 from __future__ import annotations
 
@@ -7,16 +8,13 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
+
+from cpfadmin.domain.errors import ErreurCpf
 
 if TYPE_CHECKING:
-    from cpfadmin.adapters.tokens import CoffreJetons
-    from cpfadmin.config import Profil
-    from cpfadmin.domain.politique import Politiques
-    from cpfadmin.services.acteur import Acteur
-    from cpfadmin.store.uow import UniteDeTravail
-
-T = TypeVar("T")
+    from cpfadmin.application import Application
+    from cpfadmin.application.noyau import CoffreJetons, Profil
 
 
 def _console_erreur():  # type: ignore[no-untyped-def]
@@ -48,11 +46,8 @@ class Contexte:
     sans_saisie: bool = False
     sans_pager: bool = False
     debug: bool = False
-    _profil: Profil | None = field(default=None, repr=False)
-    _moteur: Any = field(default=None, repr=False)
-    _acteur: Acteur | None = field(default=None, repr=False)
-    _politiques: Politiques | None = field(default=None, repr=False)
-    _transport_annonce: bool = field(default=False, repr=False)
+    _app: Application | None = field(default=None, repr=False)
+    _sans_jeton: bool = field(default=False, repr=False)
 
     # --- messages ----------------------------------------------------------------------------
     def info(self, message: str) -> None:
@@ -84,54 +79,25 @@ class Contexte:
     def interactif(self) -> bool:
         return not self.sans_saisie and sys.stdin.isatty()
 
-    # --- profile and store ---------------------------------------------------------------------
+    # --- the application -----------------------------------------------------------------------
     @property
-    def profil(self) -> Profil:
-        if self._profil is None:
-            from cpfadmin.config import charger_profil
+    def app(self) -> Application:
+        """The application this command calls, for the profile and store of the global
+        options; its warnings come out as this command's."""
+        if self._app is None:
+            from cpfadmin.application import Application
 
-            self._profil = charger_profil(self.profil_nom, self.url_base)
-            for avertissement in self._profil.avertissements:
-                self.avertir(avertissement)
-        return self._profil
-
-    def politiques(self) -> Politiques:
-        """The security policy in force: the store's (SPEC §4), read once per command."""
-        if self._politiques is None:
-            from cpfadmin.services import politique
-
-            self._politiques = self.executer(politique.lire, lecture=True)
-        return self._politiques
-
-    def moteur(self, *, verifier_schema: bool = True, creer: bool = False) -> Any:
-        """The store's engine; by default, checks that the store exists and is at head."""
-        if self._moteur is None:
-            from cpfadmin.domain.errors import BaseNonInitialisee
-            from cpfadmin.store.engine import creer_moteur, fichier_sqlite
-
-            url = self.profil.url_base
-            fichier = fichier_sqlite(url)
-            if fichier is not None:
-                if creer:
-                    if not fichier.parent.exists():
-                        # The data directory holds the store and the outgoing mail: its owner's.
-                        fichier.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                        fichier.parent.chmod(0o700)
-                elif not fichier.exists():
-                    raise BaseNonInitialisee(
-                        f"Aucune base à l'emplacement {fichier}.",
-                        suggestion="cpfadmin init",
-                    )
-            self._moteur = creer_moteur(
-                url,
-                delai_connexion=self.profil.connect_timeout_seconds,
+            self._app = Application(
+                self.profil_nom,
+                self.url_base,
+                avertir=self.avertir,
                 annoncer_attente=self._annoncer_attente(),
             )
-            if verifier_schema:
-                from cpfadmin.store.migrate import exiger_a_jour
+        return self._app
 
-                self.proteger(lambda: exiger_a_jour(self._moteur))
-        return self._moteur
+    @property
+    def profil(self) -> Profil:
+        return self.app.profil
 
     def _annoncer_attente(self) -> Callable[[str], None] | None:
         """Who hears that a connection is slow: a person at a terminal, never a script."""
@@ -139,44 +105,9 @@ class Contexte:
             return None
         return _ecrire_erreur
 
-    def proteger(self, fonction: Callable[[], T]) -> T:
-        """Connection failures outside a unit of work become a one-line exit 8."""
-        from sqlalchemy.exc import DBAPIError
-
-        from cpfadmin.domain.errors import StockageIndisponible
-        from cpfadmin.store.engine import masquer, raison_pilote
-
-        try:
-            return fonction()
-        except DBAPIError as e:
-            raise StockageIndisponible(
-                f"Base de données indisponible ({masquer(self.profil.url_base)}) : "
-                f"{raison_pilote(e)}"
-            ) from e
-
-    def fabrique(self, *, lecture: bool = False) -> Callable[[], UniteDeTravail]:
-        from cpfadmin.store.uow import UniteDeTravail
-
-        moteur = self.moteur()
-        return lambda: UniteDeTravail(moteur, lecture=lecture)
-
-    def executer(self, travail: Callable[[UniteDeTravail], T], *, lecture: bool = False) -> T:
-        from cpfadmin.store.uow import executer
-
-        fabrique = self.fabrique(lecture=lecture)
-        return self.proteger(lambda: executer(fabrique, travail))
-
     # --- session -----------------------------------------------------------------------------
     def coffre(self) -> CoffreJetons:
-        from cpfadmin.adapters.tokens import CoffreJetons
-        from cpfadmin.config import chemins
-
-        return CoffreJetons(
-            chemins().donnees,
-            self.profil.nom,
-            delai=self.profil.reglages.keyring_timeout_seconds,
-            avertir=self.avertir,
-        )
+        return self.app.jetons()
 
     def jeton(self) -> tuple[str | None, str]:
         """The session token and where it comes from: ``CPFADMIN_TOKEN`` overrides any stored
@@ -189,94 +120,31 @@ class Contexte:
             return None, "aucun"
         return stocke.jeton, stocke.emplacement
 
-    def transport(self) -> Any:
-        """The profile's mail transport, if this store admits it (``courrier.admettre_transport``:
-        raises ``TransportNonAdmis``); the warning it calls for is given once per command."""
-        from cpfadmin.adapters.mail import depuis_configuration
-        from cpfadmin.config import chemins
-        from cpfadmin.services import courrier
+    def session(self) -> str | None:
+        """The token commands act with; None when there is none (the application then says
+        « pas connecté », after checking the store, whose absence is the first thing to fix)."""
+        jeton, _ = self.jeton()
+        self._sans_jeton = jeton is None
+        return jeton
 
-        avertissement = courrier.admettre_transport(
-            self.profil.courrier.transport,
-            self.moteur().dialect.name != "sqlite",
-            self.politiques(),
-        )
-        if avertissement and not self._transport_annonce:
-            self._transport_annonce = True
-            self.avertir(avertissement)
-        return depuis_configuration(self.profil.courrier, chemins().courrier)
+    def expliquer(self, erreur: ErreurCpf) -> ErreurCpf:
+        """A « pas connecté » for want of a token, with other sessions kept on the profile (the
+        active one logged out): say which, and how to choose one, like ``gh auth switch``."""
+        from cpfadmin.domain.errors import Commande, NonConnecte
 
-    def livrer(
-        self,
-        acteur: Acteur | None = None,
-        *,
-        avertir: bool = True,
-        exiger: bool = False,
-        compte_id: int | None = None,
-        essais_immediats: int = 1,
-        progression: Callable[[int], None] | None = None,
-    ) -> Any:
-        """Deliver the due messages right after a command committed (SPEC §4): an operator's
-        command delivers every due message, an administrator's those of its organisme, and with
-        ``compte_id`` only that account's (a gestionnaire's own notices). A failure is a
-        warning: the change is saved and the message stays queued — and so is a transport the
-        store does not admit, unless ``exiger`` (``outbox send``) makes it the error."""
-        from cpfadmin.domain.errors import TransportNonAdmis
-        from cpfadmin.services import courrier
-
-        acteur = acteur or self.acteur()
+        if not (isinstance(erreur, NonConnecte) and self._sans_jeton):
+            return erreur
         try:
-            transport = self.transport()
-        except TransportNonAdmis as refus:
-            if exiger:
-                raise
-            self.avertir(f"messages non remis. {refus.message}")
-            return courrier.RapportLivraison()
-        # One's own messages (``compte_id``) need no right on the outbox: a gestionnaire's
-        # notice is delivered by his own command.
-        perimetre = None if compte_id is not None else courrier.perimetre(acteur)
-        rapport = self.proteger(
-            lambda: courrier.livrer(
-                self.fabrique(),
-                transport,
-                self.profil.courrier.sender,
-                organisme_id=perimetre,
-                compte_id=compte_id,
-                essais_immediats=essais_immediats,
-                progression=progression,
-            )
+            autres = [s.identifiant for s in self.coffre().sessions()]
+        except ErreurCpf:
+            return erreur
+        if not autres:
+            return erreur
+        return NonConnecte(
+            f"Aucune session active sur le profil {self.profil.nom} ; sessions conservées : "
+            f"{', '.join(autres)}.",
+            suggestion=(Commande("session switch", autres[0]), " (ou ", Commande("login"), ")"),
         )
-        if rapport.echecs and avertir:
-            _, destinataire, erreur = rapport.echecs[0]
-            self.avertir(
-                f"message à {destinataire} non remis ({erreur}) ; {rapport.restants} message(s) "
-                "restent en file et seront renvoyés par « cpfadmin outbox send »."
-            )
-        return rapport
-
-    def acteur(self) -> Acteur:
-        if self._acteur is None:
-            from cpfadmin.services import auth
-
-            jeton, _ = self.jeton()
-            if jeton is None:
-                self._aucune_session_active()
-            politiques = self.politiques()
-            self._acteur = self.executer(lambda uow: auth.authentifier(uow, jeton, politiques))
-        return self._acteur
-
-    def _aucune_session_active(self) -> None:
-        """No active session but others kept on the profile (the active one logged out): say
-        which, and how to choose one, like ``gh auth switch``."""
-        from cpfadmin.domain.errors import NonConnecte
-
-        autres = [s.identifiant for s in self.coffre().sessions()]
-        if autres:
-            raise NonConnecte(
-                f"Aucune session active sur le profil {self.profil.nom} ; sessions conservées : "
-                f"{', '.join(autres)}.",
-                suggestion=f"cpfadmin session switch {autres[0]} (ou cpfadmin login)",
-            )
 
 
 _courant = Contexte()

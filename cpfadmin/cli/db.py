@@ -17,15 +17,9 @@ def upgrade() -> None:
 
     Exemple : cpfadmin --db postgresql://cpfadmin@db.example/cpfadmin db upgrade
     """
-    from cpfadmin.store.migrate import etat, mettre_a_jour
-
     ctx = contexte()
-    moteur = ctx.moteur(verifier_schema=False, creer=True)
-    avant = ctx.proteger(lambda: etat(moteur))
-    ctx.proteger(lambda: mettre_a_jour(moteur))
-    apres = ctx.proteger(lambda: etat(moteur))
     ctx.afficher(
-        {"revision_precedente": avant.courante, "revision": apres.courante, "a_jour": apres.a_jour},
+        ctx.app.base.mettre_a_jour(),
         colonnes=colonnes("revision_precedente", "revision", "a_jour"),
     )
 
@@ -36,20 +30,11 @@ def status() -> None:
 
     Exemple : cpfadmin -o json db status
     """
-    from cpfadmin.store.engine import masquer
-    from cpfadmin.store.migrate import etat
-
     ctx = contexte()
-    moteur = ctx.moteur(verifier_schema=False)
-    e = ctx.proteger(lambda: etat(moteur))
+    e = ctx.app.base.etat()
     ctx.afficher(
-        {
-            "base": masquer(ctx.profil.url_base),
-            "revision_courante": e.courante,
-            "revision_attendue": e.attendue,
-            "a_jour": e.a_jour,
-        },
+        e,
         colonnes=colonnes("base", "revision_courante", "revision_attendue", "a_jour"),
     )
-    if not e.a_jour:
+    if not e["a_jour"]:
         ctx.info("Le schéma n'est pas à jour : lancez « cpfadmin db upgrade ».")

@@ -1,11 +1,12 @@
 """``cpfadmin gestionnaires``: habiliter, lister, modifier, suspendre, supprimer."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from cpfadmin.application import importation
 from cpfadmin.cli import completion
 from cpfadmin.cli.context import _console_erreur, contexte
 from cpfadmin.cli.libelles import colonnes, colonnes_restantes
@@ -88,40 +89,32 @@ def ajouter(
     --telephone-mobile 0612345678 --unite Paie --niveau gestion
     """
     from cpfadmin.cli.saisie import demander
-    from cpfadmin.services import gestionnaires
 
     ctx = contexte()
-    acteur = ctx.acteur()
+    jeton = ctx.session()
     nom = nom or demander("Nom", option="--nom")
     prenom = prenom or demander("Prénom", option="--prenom")
     email = email or demander("E-mail", option="--email")
     if not telephone_fixe and not telephone_mobile and ctx.interactif:
         telephone_mobile = demander("Téléphone mobile")
-    politiques, url = ctx.politiques(), ctx.profil.courrier.portal_url
-    cree = ctx.executer(
-        lambda uow: gestionnaires.ajouter(
-            uow,
-            acteur,
-            politiques,
-            url,
-            organisme_siret=organisme,
-            nom=nom,
-            prenom=prenom,
-            email=email,
-            telephone_fixe=telephone_fixe,
-            telephone_mobile=telephone_mobile,
-            unite=unite,
-            niveau=niveau,
-            delegue=delegue,
-        )
+    vue = ctx.app.gestionnaires.ajouter(
+        jeton,
+        organisme=organisme,
+        nom=nom,
+        prenom=prenom,
+        email=email,
+        telephone_fixe=telephone_fixe,
+        telephone_mobile=telephone_mobile,
+        unite=unite,
+        niveau=niveau,
+        delegue=delegue,
     )
-    ctx.afficher(cree.vue, colonnes=COLONNES_COMPTE)
+    ctx.afficher(vue, colonnes=COLONNES_COMPTE)
     ctx.info(
-        f"Compte créé : identifiant {cree.identifiant}, à transmettre "
+        f"Compte créé : identifiant {vue['identifiant']}, à transmettre "
         + ("à l'administrateur délégué. " if delegue else "au gestionnaire. ")
-        + f"Son mot de passe temporaire lui est envoyé à {cree.vue['email']}."
+        + f"Son mot de passe temporaire lui est envoyé à {vue['email']}."
     )
-    ctx.livrer(acteur)
 
 
 @app.command("list")
@@ -153,22 +146,15 @@ def lister(
 
     Exemple : cpfadmin -o json gestionnaires list --unite Paie --statut actif --search dupont
     """
-    from cpfadmin.services import gestionnaires
-
     ctx = contexte()
-    acteur = ctx.acteur()
-    comptes = ctx.executer(
-        lambda uow: gestionnaires.lister(
-            uow,
-            acteur,
-            organisme_siret=organisme,
-            unite=unite,
-            role=role,
-            statut=statut,
-            recherche=search,
-            limite=limit,
-        ),
-        lecture=True,
+    comptes = ctx.app.gestionnaires.lister(
+        ctx.session(),
+        organisme=organisme,
+        unite=unite,
+        role=role,
+        statut=statut,
+        recherche=search,
+        limite=limit,
     )
     filtre = unite or role or statut or search
     vide = "Aucun compte ne correspond à ces filtres." if filtre else "Aucun gestionnaire."
@@ -186,11 +172,8 @@ def montrer(identifiant: Identifiant) -> None:
 
     Exemple : cpfadmin gestionnaires show ABCD2345
     """
-    from cpfadmin.services import gestionnaires
-
     ctx = contexte()
-    acteur = ctx.acteur()
-    vue = ctx.executer(lambda uow: gestionnaires.montrer(uow, acteur, identifiant), lecture=True)
+    vue = ctx.app.gestionnaires.montrer(ctx.session(), identifiant)
     # The fields of add and update first, with their labels; then the rest of the record.
     ctx.afficher(vue, colonnes=[*COLONNES_COMPTE, *colonnes_restantes(vue, COLONNES_COMPTE)])
 
@@ -222,36 +205,29 @@ def modifier(
 
     Exemple : cpfadmin gestionnaires update ABCD2345 --unite Formation --delegue
     """
-    from cpfadmin.services import gestionnaires
-
     ctx = contexte()
-    acteur = ctx.acteur()
-    vue = ctx.executer(
-        lambda uow: gestionnaires.modifier(
-            uow,
-            acteur,
-            identifiant,
-            nom=nom,
-            prenom=prenom,
-            email=email,
-            telephone_fixe=telephone_fixe,
-            telephone_mobile=telephone_mobile,
-            unite=unite,
-            sans_unite=sans_unite,
-            niveau=niveau,
-            sans_niveau=sans_niveau,
-            delegue=delegue,
-        )
+    vue = ctx.app.gestionnaires.modifier(
+        ctx.session(),
+        identifiant,
+        nom=nom,
+        prenom=prenom,
+        email=email,
+        telephone_fixe=telephone_fixe,
+        telephone_mobile=telephone_mobile,
+        unite=unite,
+        sans_unite=sans_unite,
+        niveau=niveau,
+        sans_niveau=sans_niveau,
+        delegue=delegue,
     )
     ctx.afficher(vue, colonnes=COLONNES_COMPTE)
-    if email is not None:
-        ctx.livrer(acteur)  # the notice to the former address, if the address changed
 
 
-def _statut(identifiant: str, fonction: Callable[..., dict[str, Any]], message: str) -> None:
+def _statut(
+    identifiant: str, action: Callable[[str | None, str], dict[str, Any]], message: str
+) -> None:
     ctx = contexte()
-    acteur = ctx.acteur()
-    vue = ctx.executer(lambda uow: fonction(uow, acteur, identifiant))
+    vue = action(ctx.session(), identifiant)
     ctx.info(message.format(identifiant=vue["identifiant"]))
     ctx.afficher(vue, colonnes=COLONNES_COMPTE)
 
@@ -262,9 +238,7 @@ def suspendre(identifiant: Identifiant) -> None:
 
     Exemple : cpfadmin gestionnaires suspend ABCD2345
     """
-    from cpfadmin.services import gestionnaires
-
-    _statut(identifiant, gestionnaires.suspendre, "Compte {identifiant} suspendu.")
+    _statut(identifiant, contexte().app.gestionnaires.suspendre, "Compte {identifiant} suspendu.")
 
 
 @app.command("reactivate")
@@ -273,9 +247,7 @@ def reactiver(identifiant: Identifiant) -> None:
 
     Exemple : cpfadmin gestionnaires reactivate ABCD2345
     """
-    from cpfadmin.services import gestionnaires
-
-    _statut(identifiant, gestionnaires.reactiver, "Compte {identifiant} réactivé.")
+    _statut(identifiant, contexte().app.gestionnaires.reactiver, "Compte {identifiant} réactivé.")
 
 
 @app.command("unlock")
@@ -285,11 +257,8 @@ def deverrouiller(identifiant: Identifiant) -> None:
 
     Exemple : cpfadmin gestionnaires unlock ABCD2345
     """
-    from cpfadmin.services import gestionnaires
-
     ctx = contexte()
-    acteur = ctx.acteur()
-    vue = ctx.executer(lambda uow: gestionnaires.deverrouiller(uow, acteur, identifiant))
+    vue = ctx.app.gestionnaires.deverrouiller(ctx.session(), identifiant)
     if vue["deverrouille"]:
         ctx.info(
             f"Compte {vue['identifiant']} déverrouillé ; son mot de passe reste celui qu'il était."
@@ -306,14 +275,10 @@ def designation(identifiant: str) -> str:
     """« ABCD2345 (Paul Durand, paul.durand@example.fr) » for a confirmation question; the
     identifiant alone when the account cannot be read (the action then says why)."""
     from cpfadmin.domain.errors import AccesRefuse
-    from cpfadmin.services import gestionnaires
 
     ctx = contexte()
-    acteur = ctx.acteur()
     try:
-        vue = ctx.executer(
-            lambda uow: gestionnaires.montrer(uow, acteur, identifiant), lecture=True
-        )
+        vue = ctx.app.gestionnaires.montrer(ctx.session(), identifiant)
     except AccesRefuse:
         return identifiant
     return f"{vue['identifiant']} ({vue['prenom']} {vue['nom']}, {vue['email']})"
@@ -334,12 +299,10 @@ def supprimer(identifiant: Identifiant, oui: Oui = False) -> None:
         f"Abandon : le compte {identifiant} n'est pas supprimé.",
         oui=oui,
     )
-    from cpfadmin.services import gestionnaires
-
-    _statut(identifiant, gestionnaires.supprimer, "Compte {identifiant} supprimé.")
+    _statut(identifiant, contexte().app.gestionnaires.supprimer, "Compte {identifiant} supprimé.")
 
 
-COLONNES_RAPPORT = colonnes("ligne", "resultat", "identifiant", "email", "colonne", "raison")
+COLONNES_RAPPORT = colonnes(*importation.COLONNES_RAPPORT)
 LIGNES_AFFICHEES_MAX = 200
 
 
@@ -419,96 +382,49 @@ def importer(
 
     Exemple : cpfadmin gestionnaires import agents.csv --create-unites --report rapport.csv
     """
-    from cpfadmin.adapters.fichiers import copier_stdin, ouvrir
-    from cpfadmin.domain.errors import DonneeInvalide
-    from cpfadmin.domain.tableur import Regles
-    from cpfadmin.services import imports
+    from cpfadmin.domain.errors import DonneeInvalide, Option
 
     ctx = contexte()
-    regles = Regles.depuis_options(colonne or [], ignorer_colonne or [])
-    acteur = ctx.acteur()
-    imports.exiger_organisme(acteur, organisme)
-    if report is not None and report.suffix.lower() not in (".csv", ".json"):
-        raise DonneeInvalide("--report : un fichier .csv ou .json.", champ="report")
-    if report is not None and not report.parent.is_dir():
+    with ctx.app.importation.importer(
+        ctx.session(),
+        fichier,
+        organisme=organisme,
+        format_=format_,
+        feuille=feuille,
+        colonnes=colonne,
+        ignorer_colonnes=ignorer_colonne,
+        simulation=dry_run,
+        sur_existant=on_existing,
+        creer_unites=create_unites,
+        rapport=report,
+        ecraser=force,
+        suivi=_Suivi(ctx),
+    ) as resultat:
+        _afficher_rapport(ctx, resultat, dry_run)
+    if resultat.rejetes:
         raise DonneeInvalide(
-            f"--report : le dossier {report.parent} n'existe pas (rien n'a été importé).",
-            champ="report",
-        )
-    if report is not None:
-        from cpfadmin.adapters.fichiers import verifier_destination
-
-        verifier_destination(report, force)  # before anything is imported
-    chemin, temporaire = (copier_stdin(), True) if fichier == "-" else (Path(fichier), False)
-    analyse = None
-    try:
-        source = ouvrir(
-            chemin,
-            format_=format_,
-            nom_affiche="entrée standard" if temporaire else fichier,
-            feuille=feuille,
-            regles=regles,
-        )
-        with _progression("Vérification") as avancer:
-            analyse = ctx.executer(
-                lambda uow: imports.analyser(
-                    uow,
-                    acteur,
-                    source,
-                    organisme_siret=organisme,
-                    sur_existant=on_existing,
-                    creer_unites=create_unites,
-                    regles=regles,
-                    progression=avancer,
-                ),
-                lecture=True,
+            (f"{resultat.rejetes} ligne(s) rejetée(s) : voir le rapport", f" ({report}).")
+            if report
+            else (
+                f"{resultat.rejetes} ligne(s) rejetée(s) : voir le rapport (",
+                Option("report", "FICHIER"),
+                " pour le garder).",
             )
-        _annoncer_lecture(ctx, analyse)
-        if not dry_run:
-            politiques, url = ctx.politiques(), ctx.profil.courrier.portal_url
-            with _progression("Import", total=analyse.a_creer + analyse.a_mettre_a_jour) as avancer:
-                resultat = imports.importer(
-                    ctx.fabrique(),
-                    ctx.executer,
-                    acteur,
-                    analyse,
-                    politiques,
-                    url,
-                    sur_existant=on_existing,
-                    nom_source=fichier,
-                    progression=avancer,
-                )
-            resume = {
-                "crees": resultat.crees,
-                "mis_a_jour": resultat.mis_a_jour,
-                "existants": resultat.existants,
-                "rejetes": analyse.rejetes,
-            }
-        else:
-            resume = {
-                "a_creer": analyse.a_creer,
-                "a_mettre_a_jour": analyse.a_mettre_a_jour,
-                "existants": analyse.existants,
-                "rejetes": analyse.rejetes,
-            }
-        if report is not None:
-            _ecrire_rapport(report, analyse.rapport.lignes(), force)
-        _afficher_rapport(ctx, analyse, resume, dry_run)
-        if not dry_run:
-            total = resume["crees"] or None
-            with _progression("Envoi des e-mails", total=total, unite="e-mails") as avancer:
-                ctx.livrer(acteur, progression=avancer)
-    finally:
-        if temporaire:
-            chemin.unlink(missing_ok=True)
-        if analyse is not None:
-            analyse.valides.unlink(missing_ok=True)
-            analyse.rapport.fermer()
-    if analyse.rejetes:
-        raise DonneeInvalide(
-            f"{analyse.rejetes} ligne(s) rejetée(s) : voir le rapport"
-            + (f" ({report})." if report else " (--report FICHIER pour le garder).")
         )
+
+
+class _Suivi:
+    """The import followed at a terminal: a progress bar per phase, then how the file was
+    read, before anything is written."""
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        self._ctx = ctx
+
+    def phase(self, libelle: str, total: int | None = None, unite: str = "lignes"):  # type: ignore[no-untyped-def]
+        return _progression(libelle, total=total, unite=unite)
+
+    def lecture(self, lecture: dict[str, Any]) -> None:
+        _annoncer_lecture(self._ctx, lecture)
 
 
 def _progression(libelle: str, total: int | None = None, unite: str = "lignes"):  # type: ignore[no-untyped-def]
@@ -553,85 +469,63 @@ def _progression(libelle: str, total: int | None = None, unite: str = "lignes"):
     return barre()
 
 
-def _ecrire_rapport(chemin: Path, lignes: Iterable[dict], force: bool) -> None:  # type: ignore[type-arg]
-    from cpfadmin.adapters.fichiers import ecrire
-
-    colonnes = [c for c, _ in COLONNES_RAPPORT]
-    format_ = "json" if chemin.suffix.lower() == ".json" else "csv"
-    # Checked before the import: the report's file was free, or --force was given.
-    ecrire(chemin, format_, colonnes, lignes, ecraser=True)
-
-
-def _annoncer_lecture(ctx, analyse) -> None:  # type: ignore[no-untyped-def]
+def _annoncer_lecture(ctx, lecture: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
     """How the file was read, before the report: title rows skipped, the fallback column,
     the empty unknown columns (a filled one stopped the import)."""
-    if analyse.avant_entete:
-        lignes = [n for n, _ in analyse.avant_entete]
-        premier = analyse.avant_entete[0][1]
+    if lecture["avant_entete"]:
+        lignes = [n for n, _ in lecture["avant_entete"]]
+        premier = lecture["avant_entete"][0][1]
         ctx.info(
-            f"En-tête lu ligne {analyse.ligne_entete} ; ligne(s) de titre ignorée(s) : "
+            f"En-tête lu ligne {lecture['ligne_entete']} ; ligne(s) de titre ignorée(s) : "
             f"{', '.join(map(str, lignes))} (« {premier} »)."
         )
-    for colonne, (principale, secours) in analyse.secours.items():
+    for colonne, (principale, secours) in lecture["secours"].items():
         ctx.info(
             f"{colonne} : lu dans « {principale} », ou dans « {secours} » quand la première est "
             "vide."
         )
-    if analyse.colonnes_inconnues:
+    if lecture["colonnes_inconnues"]:
         ctx.avertir(
             "colonne(s) inconnue(s) et vide(s), non importée(s) : "
-            + ", ".join(f"« {c} »" for c in analyse.colonnes_inconnues)
+            + ", ".join(f"« {c} »" for c in lecture["colonnes_inconnues"])
         )
 
 
-def _afficher_rapport(ctx, analyse, resume: dict, dry_run: bool) -> None:  # type: ignore[no-untyped-def, type-arg]
+def _afficher_rapport(ctx, resultat, dry_run: bool) -> None:  # type: ignore[no-untyped-def]
     """The report on stdout — streamed, whatever the size of the import — and the summary on
     stderr."""
     import sys
 
+    entete = resultat.entete
     if ctx.sortie == "json":
-        entete = {
-            "organisme_siret": analyse.organisme_siret,
-            "organisme_raison_sociale": analyse.organisme_raison_sociale,
-            "source": analyse.source,
-            "simulation": dry_run,
-            "resume": resume,
-            "feuille": analyse.feuille,
-            "ligne_entete": analyse.ligne_entete,
-            "colonnes_inconnues": analyse.colonnes_inconnues,
-            "colonnes_ignorees": analyse.colonnes_ignorees,
-            "unites_creees" if not dry_run else "unites_a_creer": analyse.unites_a_creer,
-        }
         from cpfadmin.cli.output import ecrire_json_en_flux
 
-        ecrire_json_en_flux(sys.stdout, entete, "lignes", analyse.rapport.lignes())
+        ecrire_json_en_flux(sys.stdout, entete, "lignes", resultat.lignes())
         return
-    tout = analyse.total <= LIGNES_AFFICHEES_MAX
-    montrees = [e for e in analyse.rapport.lignes() if tout or e["resultat"] == "rejete"]
+    resume = entete["resume"]
+    tout = resultat.total <= LIGNES_AFFICHEES_MAX
+    montrees = [e for e in resultat.lignes() if tout or e["resultat"] == "rejete"]
     if montrees:
         ctx.afficher(montrees, colonnes=COLONNES_RAPPORT)
     if not tout:
         ctx.info(
-            f"{analyse.total} lignes : seules les lignes rejetées sont affichées ; le rapport "
+            f"{resultat.total} lignes : seules les lignes rejetées sont affichées ; le rapport "
             "complet s'obtient avec --report FICHIER ou -o json."
         )
-    dans = f"dans « {analyse.organisme_raison_sociale} » (SIRET {analyse.organisme_siret})"
+    dans = f"dans « {entete['organisme_raison_sociale']} » (SIRET {entete['organisme_siret']})"
     if dry_run:
         ctx.info(
-            f"Simulation {dans} ({analyse.source}) : {resume['a_creer']} à créer, "
+            f"Simulation {dans} ({entete['source']}) : {resume['a_creer']} à créer, "
             f"{resume['a_mettre_a_jour']} à mettre à jour, {resume['existants']} existant(s), "
             f"{resume['rejetes']} rejetée(s). Rien n'a été écrit."
         )
     else:
+        creees = entete["unites_creees"]
         ctx.info(
-            f"Import {dans} ({analyse.source}) : {resume['crees']} créé(s), "
+            f"Import {dans} ({entete['source']}) : {resume['crees']} créé(s), "
             f"{resume['mis_a_jour']} mis à jour, {resume['existants']} existant(s) ignoré(s), "
             f"{resume['rejetes']} rejetée(s)."
-            + (
-                f" Unités créées : {', '.join(analyse.unites_a_creer)}."
-                if analyse.unites_a_creer
-                else ""
-            )
+            + (f" Unités créées : {', '.join(creees)}." if creees else "")
         )
 
 
@@ -676,41 +570,17 @@ def exporter(
 
     Exemple : cpfadmin gestionnaires export --fichier comptes.xlsx
     """
-    from cpfadmin.adapters.fichiers import EXTENSIONS, ecrire
-    from cpfadmin.domain import tableur
-    from cpfadmin.domain.errors import DonneeInvalide, raison_systeme
-    from cpfadmin.services import imports
-
     ctx = contexte()
-    acteur = ctx.acteur()
-    if fichier is not None and fichier.suffix.lower() in (".ods", ".fods", ".xls"):
-        raise DonneeInvalide(
-            f"--fichier {fichier.name} : cpfadmin n'écrit pas le format "
-            f"{fichier.suffix[1:].upper()} ; exportez en XLSX (--fichier comptes.xlsx), que "
-            "LibreOffice ouvre et enregistre en ODS, ou en CSV.",
-            champ="fichier",
-        )
-    if format_ is None:
-        format_ = (
-            EXTENSIONS.get(fichier.suffix.lower(), "csv")
-            if fichier
-            else ("json" if ctx.sortie == "json" else "csv")
-        )
-    if format_ not in ("csv", "xlsx", "json", "ndjson"):
-        raise DonneeInvalide(f"--format : {format_} (csv, xlsx, json ou ndjson).", champ="format")
-
-    def travail(uow):  # type: ignore[no-untyped-def]
-        lignes = imports.exporter(
-            uow, acteur, organisme_siret=organisme, unite=unite, statut=statut
-        )
-        try:
-            return ecrire(
-                fichier, format_, tableur.COLONNES_EXPORT, lignes, excel=excel, ecraser=force
-            )
-        except (IsADirectoryError, PermissionError, FileNotFoundError) as e:
-            raise DonneeInvalide(
-                f"Écriture impossible dans {fichier} : {raison_systeme(e)}.", champ="fichier"
-            ) from None
-
-    n = ctx.executer(travail, lecture=True)
+    if format_ is None and fichier is None and ctx.sortie == "json":
+        format_ = "json"
+    n = ctx.app.importation.exporter(
+        ctx.session(),
+        organisme=organisme,
+        unite=unite,
+        statut=statut,
+        fichier=fichier,
+        format_=format_,
+        excel=excel,
+        ecraser=force,
+    )
     ctx.info(f"{n} compte(s) exporté(s)" + (f" dans {fichier}." if fichier else "."))

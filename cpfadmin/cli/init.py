@@ -36,11 +36,6 @@ def init(
     Exemple : cpfadmin init --nom Martin --prenom Alice --email alice.martin@caissedesdepots.fr
     --telephone-mobile 0612345678
     """
-    from cpfadmin.domain.errors import DonneeInvalide
-    from cpfadmin.services.bootstrap import initialiser
-    from cpfadmin.services.comptes import DonneesCompte
-    from cpfadmin.store.migrate import mettre_a_jour
-
     ctx = contexte()
     nom = nom or demander("Nom", option="--nom")
     prenom = prenom or demander("Prénom", option="--prenom")
@@ -49,28 +44,15 @@ def init(
         telephone_mobile = demander(
             "Téléphone mobile", option="--telephone-mobile ou --telephone-fixe"
         )
-    # Validate before touching the store: bad input writes nothing, not even an empty base.
-    donnees = DonneesCompte.valider(
+    resultat = ctx.app.base.initialiser(
         nom=nom,
         prenom=prenom,
         email=email,
         telephone_fixe=telephone_fixe,
         telephone_mobile=telephone_mobile,
     )
-    if donnees.niveau is not None:  # pragma: no cover - init takes no niveau
-        raise DonneeInvalide("niveau inattendu")
-    moteur = ctx.moteur(verifier_schema=False, creer=True)
-    ctx.proteger(lambda: mettre_a_jour(moteur))
-    politiques = ctx.politiques()
-    resultat = ctx.executer(lambda uow: initialiser(uow, donnees, politiques))
     ctx.afficher(
-        {
-            "identifiant": resultat.identifiant,
-            "mot_de_passe_temporaire": resultat.mot_de_passe_temporaire,
-            "temporaire_expire_le": resultat.temporaire_expire_le,
-            "organisme_siret": resultat.organisme_siret,
-            "base": _base_affichee(ctx.profil.url_base),
-        },
+        resultat,
         colonnes=colonnes(
             "identifiant",
             "mot_de_passe_temporaire",
@@ -81,11 +63,5 @@ def init(
     )
     ctx.info(
         "Base initialisée. Ce mot de passe temporaire ne sera plus jamais affiché : "
-        f"connectez-vous maintenant avec « cpfadmin login {resultat.identifiant} »."
+        f"connectez-vous maintenant avec « cpfadmin login {resultat['identifiant']} »."
     )
-
-
-def _base_affichee(url: str) -> str:
-    from cpfadmin.store.engine import masquer
-
-    return masquer(url)

@@ -283,7 +283,14 @@ class GroupeCpf(TyperGroup):
                 import traceback
 
                 traceback.print_exc()
-            code = _erreur(e.message, code_pour(e), suggestion=e.suggestion)
+            from cpfadmin.cli import redaction
+
+            erreur = contexte().expliquer(e)
+            code = _erreur(
+                redaction.message(erreur),
+                code_pour(erreur),
+                suggestion=redaction.suggestion(erreur),
+            )
         except ClickException as e:
             code = _erreur(francais.message_usage(e), e.exit_code)
             if e.exit_code == CodeSortie.USAGE and contexte().sortie != "json":

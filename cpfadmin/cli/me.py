@@ -41,19 +41,14 @@ def me(ctx_typer: typer.Context) -> None:
     """
     if ctx_typer.invoked_subcommand is not None:
         return
-    from cpfadmin.services.comptes import profil
-
     ctx = contexte()
-    acteur = ctx.acteur()
-    donnees = ctx.executer(lambda uow: profil(uow, acteur), lecture=True)
+    donnees = ctx.app.moi.profil(ctx.session())
+    identifiant = donnees["identifiant"]
     _, donnees["stockage_jeton"] = ctx.jeton()
     donnees["profil"] = ctx.profil.nom
     donnees["autres_sessions"] = [
-        s.identifiant for s in ctx.coffre().sessions() if s.identifiant != acteur.identifiant
+        s.identifiant for s in ctx.coffre().sessions() if s.identifiant != identifiant
     ]
-    # Both limits of the session, named as « login » names them.
-    donnees["session_expire_le"] = acteur.session_fin_le or donnees["session_expire_le"]
-    donnees["session_inactivite_minutes"] = ctx.politiques().session_idle_minutes
     if ctx.sortie != "table":
         ctx.afficher(donnees, colonnes=[*COLONNES, *colonnes("menu")])
         return
@@ -61,7 +56,7 @@ def me(ctx_typer: typer.Context) -> None:
     ctx.afficher(donnees, colonnes=COLONNES, titre="Mes données personnelles")
     if donnees["autres_sessions"]:
         ctx.info(
-            f"Compte actif : {acteur.identifiant}. Autres sessions conservées sur ce profil : "
+            f"Compte actif : {identifiant}. Autres sessions conservées sur ce profil : "
             f"{', '.join(donnees['autres_sessions'])} (cpfadmin session switch IDENTIFIANT)."
         )
     ctx.afficher(
@@ -107,14 +102,13 @@ def modifier(
     Exemple : printf '%s\\n' "$ACTUEL" | cpfadmin me update --email prenom.nom@exemple.fr --password-stdin
     """
     from cpfadmin.domain.errors import SaisieRequise
-    from cpfadmin.services.comptes import modifier_moi, reauthentification_requise
 
     if email is None and telephone_fixe is None and telephone_mobile is None:
         raise SaisieRequise(
             "Rien à modifier : indiquez --email, --telephone-fixe ou --telephone-mobile."
         )
     ctx = contexte()
-    acteur = ctx.acteur()
+    jeton = ctx.session()
     saisies = {
         "email": email,
         "telephone_fixe": telephone_fixe,
@@ -122,16 +116,15 @@ def modifier(
     }
     actuel = None
     # Checked first, so that a wrong value is said before the password is typed.
-    if ctx.executer(lambda uow: reauthentification_requise(uow, acteur, **saisies), lecture=True):
+    if ctx.app.moi.reauthentification_requise(jeton, **saisies):
         actuel = _mot_de_passe_actuel(password_stdin)
-    vue = ctx.executer(lambda uow: modifier_moi(uow, acteur, **saisies, actuel=actuel))
+    vue = ctx.app.moi.modifier(jeton, **saisies, actuel=actuel)
     modifie, ancienne = vue.pop("modifie"), vue.pop("avis_envoye_a")
     ctx.afficher(vue, colonnes=colonnes("email", "telephone_fixe", "telephone_mobile"))
     if not modifie:
         ctx.info("Rien à modifier : vos données sont déjà celles indiquées.")
     if ancienne:
         ctx.info(f"Adresse e-mail modifiée ; un avis part à l'ancienne adresse, {ancienne}.")
-        ctx.livrer(acteur, compte_id=acteur.compte_id)
 
 
 def _mot_de_passe_actuel(password_stdin: bool) -> str:
@@ -156,14 +149,8 @@ def cgu(
 
     Exemple : cpfadmin me cgu --accept
     """
-    from cpfadmin.services import cgu as services_cgu
-
     ctx = contexte()
-    acteur = ctx.acteur()
-    if accept:
-        vue = ctx.executer(lambda uow: services_cgu.accepter(uow, acteur))
-    else:
-        vue = ctx.executer(lambda uow: services_cgu.consulter(uow, acteur), lecture=True)
+    vue = ctx.app.moi.accepter_cgu(ctx.session()) if accept else ctx.app.moi.cgu(ctx.session())
     if ctx.sortie != "table":
         ctx.afficher(vue)
         return

@@ -46,14 +46,9 @@ def ajouter(
     Exemple : cpfadmin organismes add --siret 73282932000074 --raison-sociale "Mairie de Lyon"
     --type employeur_public
     """
-    from cpfadmin.services import organismes
-
     ctx = contexte()
-    acteur = ctx.acteur()
-    vue = ctx.executer(
-        lambda uow: organismes.ajouter(
-            uow, acteur, siret=siret, raison_sociale=raison_sociale, type_=type_
-        )
+    vue = ctx.app.organismes.ajouter(
+        ctx.session(), siret=siret, raison_sociale=raison_sociale, type_=type_
     )
     ctx.afficher(vue, colonnes=COLONNES)
     ctx.info(
@@ -79,17 +74,9 @@ def lister(
 
     Exemple : cpfadmin organismes list --search mairie
     """
-    from cpfadmin.services import organismes
-
     ctx = contexte()
-    acteur = ctx.acteur()
     ctx.afficher(
-        ctx.executer(
-            lambda uow: organismes.lister(
-                uow, acteur, type_=type_, statut=statut, recherche=search
-            ),
-            lecture=True,
-        ),
+        ctx.app.organismes.lister(ctx.session(), type_=type_, statut=statut, recherche=search),
         colonnes=COLONNES,
         vide="Aucun organisme ne correspond à ces filtres."
         if type_ or statut or search
@@ -103,11 +90,8 @@ def montrer(siret: Siret) -> None:
 
     Exemple : cpfadmin organismes show 73282932000074
     """
-    from cpfadmin.services import organismes
-
     ctx = contexte()
-    acteur = ctx.acteur()
-    vue = ctx.executer(lambda uow: organismes.montrer(uow, acteur, siret), lecture=True)
+    vue = ctx.app.organismes.montrer(ctx.session(), siret)
     ctx.afficher(vue, colonnes=COLONNES_FICHE)
 
 
@@ -127,14 +111,9 @@ def modifier(
 
     Exemple : cpfadmin organismes update 73282932000074 --statut suspendu
     """
-    from cpfadmin.services import organismes
-
     ctx = contexte()
-    acteur = ctx.acteur()
-    vue = ctx.executer(
-        lambda uow: organismes.modifier(
-            uow, acteur, siret, raison_sociale=raison_sociale, statut=statut
-        )
+    vue = ctx.app.organismes.modifier(
+        ctx.session(), siret, raison_sociale=raison_sociale, statut=statut
     )
     ctx.afficher(vue, colonnes=COLONNES)
 
@@ -164,10 +143,7 @@ def designer(
     Exemple : cpfadmin organismes designate-admin 73282932000074 --nom Bernard --prenom Chloé
     --email chloe.bernard@example.fr --telephone-fixe 0472000000
     """
-    from cpfadmin.services import organismes
-
     ctx = contexte()
-    acteur = ctx.acteur()
     champs = {
         "nom": nom,
         "prenom": prenom,
@@ -177,22 +153,18 @@ def designer(
     }
     # With --identifiant, any account field is a mistake the service reports.
     donnees = champs if identifiant is None or any(champs.values()) else None
-    politiques, url = ctx.politiques(), ctx.profil.courrier.portal_url
-    designation = ctx.executer(
-        lambda uow: organismes.designer_administrateur(
-            uow, acteur, politiques, url, siret, identifiant=identifiant, donnees=donnees
-        )
+    designation = ctx.app.organismes.designer_administrateur(
+        ctx.session(), siret, identifiant=identifiant, donnees=donnees
     )
-    ctx.afficher(designation.vue, colonnes=COLONNES_COMPTE)
+    ctx.afficher(designation["compte"], colonnes=COLONNES_COMPTE)
     ancien = (
-        f" L'ancien administrateur principal {designation.ancien_administrateur} devient "
+        f" L'ancien administrateur principal {designation['ancien_administrateur']} devient "
         "administrateur délégué."
-        if designation.ancien_administrateur
+        if designation["ancien_administrateur"]
         else ""
     )
-    envoi = " Son mot de passe temporaire lui est envoyé par e-mail." if designation.cree else ""
+    envoi = " Son mot de passe temporaire lui est envoyé par e-mail." if designation["cree"] else ""
     ctx.info(
-        f"Administrateur principal : {designation.identifiant}, à lui transmettre.{envoi}{ancien}"
+        f"Administrateur principal : {designation['compte']['identifiant']}, à lui "
+        f"transmettre.{envoi}{ancien}"
     )
-    if designation.cree:
-        ctx.livrer(acteur)

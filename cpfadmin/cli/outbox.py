@@ -49,13 +49,9 @@ def lister(
     Exemple : cpfadmin -o json outbox list --statut echec
     """
     from cpfadmin.cli.libelles import STATUTS
-    from cpfadmin.services import courrier
 
     ctx = contexte()
-    acteur = ctx.acteur()
-    messages = ctx.executer(
-        lambda uow: courrier.lister(uow, acteur, statut=statut, limite=limit), lecture=True
-    )
+    messages = ctx.app.courrier.lister(ctx.session(), statut=statut, limite=limit)
     ctx.afficher(
         messages,
         colonnes=COLONNES_TABLE if ctx.sortie == "table" else COLONNES,
@@ -76,22 +72,13 @@ def envoyer() -> None:
     from cpfadmin.domain.errors import StockageIndisponible
 
     ctx = contexte()
-    acteur = ctx.acteur()
-    rapport = ctx.livrer(acteur, avertir=False, exiger=True, essais_immediats=3)
+    rapport = ctx.app.courrier.envoyer(ctx.session())
+    echecs = rapport["echecs"]
     ctx.afficher(
-        rapport.as_dict()
-        if ctx.sortie == "json"
-        else {
-            "envoyes": rapport.envoyes,
-            "expires": rapport.expires,
-            "echecs": len(rapport.echecs),
-            "en_attente": rapport.restants,
-        },
+        rapport if ctx.sortie == "json" else {**rapport, "echecs": len(echecs)},
         colonnes=colonnes("envoyes", "expires", "echecs", "en_attente")
         if ctx.sortie != "json"
         else None,
     )
-    if rapport.echecs:
-        raise StockageIndisponible(
-            f"{len(rapport.echecs)} message(s) non remis : {rapport.echecs[0][2]}"
-        )
+    if echecs:
+        raise StockageIndisponible(f"{len(echecs)} message(s) non remis : {echecs[0]['erreur']}")

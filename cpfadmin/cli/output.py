@@ -25,8 +25,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from cpfadmin.adapters.fichiers import neutraliser
 from cpfadmin.cli.libelles import IDENTIFIANTS, VALEURS, libelle
+from cpfadmin.domain.tableur import neutraliser
 
 FORMATS = ("table", "json", "csv")
 ZONE = "heure de Paris"

@@ -33,11 +33,10 @@ def changer(
     """
     from cpfadmin.cli.saisie import demander_nouveau_mot_de_passe, demander_secret, lignes_stdin
     from cpfadmin.domain.errors import SaisieRequise
-    from cpfadmin.services import mots_de_passe
 
     ctx = contexte()
-    acteur = ctx.acteur()
-    politiques = ctx.politiques()
+    jeton = ctx.session()
+    mots_de_passe = ctx.app.mots_de_passe
     if password_stdin:
         lignes = lignes_stdin(2)
         if len(lignes) < 2 or not lignes[0] or not lignes[1]:
@@ -49,18 +48,16 @@ def changer(
     else:
         actuel = demander_secret("Mot de passe actuel", option="--password-stdin")
         # The current password first: a wrong one ends here, before a new one is typed.
-        ctx.executer(lambda uow: mots_de_passe.verifier_actuel(uow, acteur, actuel))
+        mots_de_passe.verifier_actuel(jeton, actuel)
         nouveau = demander_nouveau_mot_de_passe(
-            lambda candidat: ctx.executer(
-                lambda uow: mots_de_passe.verifier_conformite(uow, acteur, candidat, politiques),
-                lecture=True,
-            ),
+            lambda candidat: mots_de_passe.verifier_conformite(jeton, candidat),
             essais=ESSAIS_NOUVEAU_MOT_DE_PASSE,
         )
-    n = ctx.executer(lambda uow: mots_de_passe.changer(uow, acteur, actuel, nouveau, politiques))
+    resultat = mots_de_passe.changer(jeton, actuel, nouveau)
+    n = resultat["autres_sessions_terminees"]
     ctx.info("Mot de passe modifié." + (f" {n} autre(s) session(s) terminée(s)." if n else ""))
     if ctx.sortie == "json":
-        ctx.afficher({"identifiant": acteur.identifiant, "autres_sessions_terminees": n})
+        ctx.afficher(resultat)
 
 
 @app.command("renew")
@@ -78,7 +75,6 @@ def renouveler(identifiant: Identifiant, oui: Oui = False) -> None:
     """
     from cpfadmin.cli.gestionnaires import designation
     from cpfadmin.cli.saisie import exiger_confirmation
-    from cpfadmin.services import mots_de_passe
 
     exiger_confirmation(
         f"renouveler le mot de passe du compte {identifiant}",
@@ -91,11 +87,7 @@ def renouveler(identifiant: Identifiant, oui: Oui = False) -> None:
     )
 
     ctx = contexte()
-    acteur = ctx.acteur()
-    politiques, url = ctx.politiques(), ctx.profil.courrier.portal_url
-    vue = ctx.executer(
-        lambda uow: mots_de_passe.renouveler(uow, acteur, identifiant, politiques, url)
-    )
+    vue = ctx.app.mots_de_passe.renouveler(ctx.session(), identifiant)
     ctx.afficher(
         vue,
         colonnes=colonnes(
@@ -106,7 +98,6 @@ def renouveler(identifiant: Identifiant, oui: Oui = False) -> None:
             "deverrouille",
         ),
     )
-    ctx.livrer(acteur)
 
 
 @app.command("policy")
@@ -115,12 +106,8 @@ def politique() -> None:
 
     Exemple : cpfadmin -o json password policy
     """
-    from cpfadmin.services import mots_de_passe
-
     ctx = contexte()
-    acteur = ctx.acteur()
-    politiques = ctx.politiques()
-    vue = ctx.executer(lambda uow: mots_de_passe.politique(uow, acteur, politiques), lecture=True)
+    vue = ctx.app.mots_de_passe.politique(ctx.session())
     if ctx.sortie != "table":
         ctx.afficher(vue)
         return

@@ -22,11 +22,8 @@ def show() -> None:
 
     Exemple : cpfadmin -o json politique show
     """
-    from cpfadmin.services import politique
-
     ctx = contexte()
-    ctx.acteur()
-    vue = ctx.executer(politique.vue, lecture=True)
+    vue = ctx.app.politique.montrer(ctx.session())
     ctx.afficher(
         vue,
         colonnes=colonnes("cle", "valeur", "defaut", "bornes", "description"),
@@ -51,11 +48,8 @@ def set_(
 
     Exemple : cpfadmin politique set lockout_threshold 10
     """
-    from cpfadmin.services import politique
-
     ctx = contexte()
-    acteur = ctx.acteur()
-    resultat = ctx.executer(lambda uow: politique.definir(uow, acteur, cle, valeur))
+    resultat = ctx.app.politique.definir(ctx.session(), cle, valeur)
     ctx.afficher(resultat, colonnes=colonnes("cle", "avant", "valeur"))
     if not resultat["modifie"]:
         ctx.info("Valeur inchangée.")

@@ -76,7 +76,9 @@ def demander_nouveau_mot_de_passe(verifier: Callable[[str], None], *, essais: in
         except MotDePasseNonConforme as e:
             if dernier:
                 raise
-            signaler_erreur(f"{e.message} Essayez un autre mot de passe.")
+            from cpfadmin.cli.redaction import message
+
+            signaler_erreur(f"{message(e)} Essayez un autre mot de passe.")
             continue
         if demander_secret("Confirmez le nouveau mot de passe") == candidat:
             return candidat

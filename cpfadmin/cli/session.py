@@ -46,9 +46,11 @@ def login(
     --password-stdin --accept-cgu
     """
     ctx = contexte()
+    connexion = ctx.app.connexion
     if ctx.interactif and not password_stdin:
-        # while the person types: the store layer, the keyring, the console
-        _precharger("cpfadmin.services.auth", "keyring", "rich.console")
+        # while the person types: the store layer and the keyring; the console
+        connexion.preparer()
+        _precharger("rich.console")
     identifiant = identifiant or demander("Identifiant", option="l'argument IDENTIFIANT")
     nouveau: str | None = None
     if password_stdin:
@@ -62,51 +64,35 @@ def login(
     else:
         mot_de_passe = demander_secret("Mot de passe", option="--password-stdin")
 
-    from cpfadmin.services.anticipation import anticiper_connexion
-
-    anticipation = anticiper_connexion(
-        ctx.profil.url_base, identifiant, mot_de_passe, ctx.profil.connect_timeout_seconds
-    )
-    # Imported only now: loading the store layer overlaps the anticipated bcrypt verification.
+    etape = connexion.commencer(identifiant, mot_de_passe)
     from cpfadmin.domain.errors import CguNonAcceptees
-    from cpfadmin.services import auth
 
-    politiques = ctx.politiques()
-
-    defi = ctx.executer(
-        lambda uow: auth.commencer_connexion(
-            uow, identifiant, mot_de_passe, politiques, anticipation
-        )
-    )
-
-    if defi.changement_requis:
+    if etape["changement_requis"]:
         raison = (
             "Première connexion ou mot de passe renouvelé : vous devez personnaliser votre mot "
             "de passe."
-            if defi.changement_requis == "temporaire"
+            if etape["changement_requis"] == "temporaire"
             else "Votre mot de passe a expiré : choisissez-en un nouveau."
         )
         ctx.info(raison)
         if nouveau is None and not password_stdin:
-            for ligne in defi.politique.description:
+            for ligne in etape["regles"]:
                 ctx.info(f"  • {ligne}")
             nouveau = demander_nouveau_mot_de_passe(
-                lambda candidat: ctx.executer(
-                    lambda uow: auth.verifier_nouveau_pour_defi(uow, defi, candidat, politiques),
-                    lecture=True,
-                ),
+                lambda candidat: connexion.verifier_nouveau(etape["jeton_etape"], candidat),
                 essais=ESSAIS_NOUVEAU_MOT_DE_PASSE,
             )
 
     accepter, interruption = False, None
-    if defi.cgu is not None:
+    cgu = etape["cgu"]
+    if cgu is not None:
         if accept_cgu:
             accepter = True
         elif ctx.interactif:
             from typer import Abort
 
             try:
-                _montrer_cgu(defi.cgu)
+                _montrer_cgu(cgu)
                 accepter = confirmer("Acceptez-vous les conditions générales d'utilisation ?")
             except (Abort, KeyboardInterrupt) as e:
                 # Ctrl-C at the CGU is a refusal: the new password is saved all the same, and
@@ -114,10 +100,10 @@ def login(
                 interruption = e
 
     try:
-        session = ctx.executer(
-            lambda uow: auth.terminer_connexion(
-                uow, defi, politiques, nouveau_mot_de_passe=nouveau, accepter_cgu=accepter
-            )
+        session = connexion.terminer(
+            etape["jeton_etape"],
+            nouveau_mot_de_passe=nouveau,
+            cgu_acceptee=cgu["version"] if accepter and cgu else None,
         )
     except CguNonAcceptees as e:
         if interruption is None:
@@ -128,30 +114,35 @@ def login(
 
         if sys.stderr.isatty():
             sys.stderr.write("\n")  # the cursor is after the prompt
-        signaler_erreur(f"{e.message} → {e.suggestion}", code=3)
+        from cpfadmin.cli.redaction import message, suggestion
+
+        signaler_erreur(f"{message(e)} → {suggestion(e)}", code=3)
         fin = Abort()
         fin.ligne_neuve = True  # type: ignore[attr-defined]
         raise fin from interruption
-    emplacement = ctx.coffre().enregistrer(session.identifiant, session.jeton)
-    if session.mot_de_passe_change:
+    emplacement = ctx.coffre().enregistrer(session["identifiant"], session.pop("jeton"))
+    if session["mot_de_passe_change"]:
         ctx.info("Votre mot de passe a été modifié.")
-    if session.cgu_acceptee:
-        ctx.info(f"Conditions générales d'utilisation (version {session.cgu_acceptee}) acceptées.")
+    if session["cgu_acceptee"]:
+        ctx.info(
+            f"Conditions générales d'utilisation (version {session['cgu_acceptee']}) acceptées."
+        )
     from cpfadmin.cli.libelles import inactivite
     from cpfadmin.cli.output import heure_de_paris
 
     ctx.info(
-        f"Connecté : {session.identifiant}. Session valable jusqu'au "
-        f"{heure_de_paris(session.expire_le)}, close après "
-        f"{inactivite(politiques.session_idle_minutes)} ; jeton conservé dans le {emplacement}."
+        f"Connecté : {session['identifiant']}. Session valable jusqu'au "
+        f"{heure_de_paris(session['session_expire_le'])}, close après "
+        f"{inactivite(session['session_inactivite_minutes'])} ; jeton conservé dans le "
+        f"{emplacement}."
     )
     if ctx.sortie == "json":
         ctx.afficher(
             {
-                "identifiant": session.identifiant,
-                "session_expire_le": session.expire_le,
-                "mot_de_passe_change": session.mot_de_passe_change,
-                "cgu_acceptee": session.cgu_acceptee,
+                "identifiant": session["identifiant"],
+                "session_expire_le": session["session_expire_le"],
+                "mot_de_passe_change": session["mot_de_passe_change"],
+                "cgu_acceptee": session["cgu_acceptee"],
                 "stockage_jeton": emplacement,
             }
         )
@@ -162,7 +153,7 @@ def _montrer_cgu(cgu) -> None:  # type: ignore[no-untyped-def]
     from rich.panel import Panel
 
     Console(stderr=True).print(
-        Panel(cgu.texte, title=f"Conditions générales d'utilisation — version {cgu.version}")
+        Panel(cgu["texte"], title=f"Conditions générales d'utilisation — version {cgu['version']}")
     )
 
 
@@ -194,12 +185,12 @@ def logout(
     Exemple : cpfadmin logout --all
     """
     from cpfadmin.domain.errors import ErreurAuthentification, NonConnecte
-    from cpfadmin.services import auth
 
     ctx = contexte()
     coffre = ctx.coffre()
     try:
-        acteur = ctx.acteur()
+        jeton = ctx.session()
+        fin = ctx.app.connexion.deconnecter(jeton, toutes=all_)
     except ErreurAuthentification:
         if coffre.lire() is None:
             raise NonConnecte("Aucune session ouverte sur ce profil.") from None
@@ -207,16 +198,13 @@ def logout(
         ctx.info("La session avait déjà pris fin ; le jeton local est effacé.")
         _autres_sessions(coffre)
         return
-    n = ctx.executer(lambda uow: auth.deconnecter(uow, acteur, toutes=all_))
-    jeton, _ = ctx.jeton()
-    if all_ or _est_conserve(coffre, acteur.identifiant, jeton):
-        coffre.effacer(acteur.identifiant)
+    n, identifiant = fin["sessions_terminees"], fin["identifiant"]
+    if all_ or _est_conserve(coffre, identifiant, jeton):
+        coffre.effacer(identifiant)
     ctx.info(f"Déconnecté ({n} session{'s' if n > 1 else ''} terminée{'s' if n > 1 else ''}).")
     autres = _autres_sessions(coffre)
     if ctx.sortie == "json":
-        ctx.afficher(
-            {"identifiant": acteur.identifiant, "sessions_terminees": n, "autres_sessions": autres}
-        )
+        ctx.afficher({**fin, "autres_sessions": autres})
 
 
 def _est_conserve(coffre, identifiant: str, jeton: str | None) -> bool:  # type: ignore[no-untyped-def]

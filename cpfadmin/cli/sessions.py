@@ -21,13 +21,9 @@ COLONNES = colonnes(
 
 def _validite(jeton: str | None) -> Any:
     """Until when the session of ``jeton`` stays usable, or None; False when it ended."""
-    from cpfadmin.services import auth
-
-    ctx = contexte()
     if not jeton:
         return False
-    politiques = ctx.politiques()
-    limite = ctx.executer(lambda uow: auth.session_valide(uow, jeton, politiques), lecture=True)
+    limite = contexte().app.connexion.valide_jusqua(jeton)
     return limite if limite is not None else False
 
 
@@ -96,7 +92,7 @@ def choisir(
 
     Exemple : cpfadmin session switch ABCD2345
     """
-    from cpfadmin.domain.errors import Introuvable, StockageIndisponible
+    from cpfadmin.domain.errors import Commande, Introuvable, StockageIndisponible
     from cpfadmin.domain.identifiant import normaliser_identifiant
 
     ctx = contexte()
@@ -111,7 +107,7 @@ def choisir(
         )
         raise Introuvable(
             f"Aucune session de {voulu} sur le profil {ctx.profil.nom} ({liste}).",
-            suggestion=f"cpfadmin login {voulu}",
+            suggestion=Commande("login", voulu),
         )
     try:
         stocke = coffre.lire(voulu)

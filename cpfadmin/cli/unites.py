@@ -30,11 +30,8 @@ def ajouter(libelle: Libelle, organisme: Organisme = None) -> None:
 
     Exemple : cpfadmin unites add "Service paie" --organisme 73282932000074
     """
-    from cpfadmin.services import unites
-
     ctx = contexte()
-    acteur = ctx.acteur()
-    vue = ctx.executer(lambda uow: unites.ajouter(uow, acteur, libelle, organisme_siret=organisme))
+    vue = ctx.app.unites.ajouter(ctx.session(), libelle, organisme=organisme)
     ctx.afficher(vue, colonnes=COLONNES)
 
 
@@ -44,14 +41,9 @@ def lister(organisme: Organisme = None) -> None:
 
     Exemple : cpfadmin unites list
     """
-    from cpfadmin.services import unites
-
     ctx = contexte()
-    acteur = ctx.acteur()
     ctx.afficher(
-        ctx.executer(
-            lambda uow: unites.lister(uow, acteur, organisme_siret=organisme), lecture=True
-        ),
+        ctx.app.unites.lister(ctx.session(), organisme=organisme),
         colonnes=COLONNES,
         vide="Aucune unité. → cpfadmin unites add LIBELLÉ",
     )
@@ -72,13 +64,8 @@ def renommer(
 
     Exemple : cpfadmin unites rename "Service paie" "Paie et rémunérations"
     """
-    from cpfadmin.services import unites
-
     ctx = contexte()
-    acteur = ctx.acteur()
-    vue = ctx.executer(
-        lambda uow: unites.renommer(uow, acteur, ancien, nouveau, organisme_siret=organisme)
-    )
+    vue = ctx.app.unites.renommer(ctx.session(), ancien, nouveau, organisme=organisme)
     ctx.afficher(vue, colonnes=colonnes("libelle"))
 
 
@@ -88,13 +75,8 @@ def supprimer(libelle: Existante, organisme: Organisme = None) -> None:
 
     Exemple : cpfadmin unites remove "Service paie"
     """
-    from cpfadmin.services import unites
-
     ctx = contexte()
-    acteur = ctx.acteur()
-    vue = ctx.executer(
-        lambda uow: unites.supprimer(uow, acteur, libelle, organisme_siret=organisme)
-    )
+    vue = ctx.app.unites.supprimer(ctx.session(), libelle, organisme=organisme)
     ctx.info(f"Unité « {vue['libelle']} » supprimée.")
     if ctx.sortie == "json":
         ctx.afficher(vue)

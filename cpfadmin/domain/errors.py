@@ -1,7 +1,66 @@
 """The one tree of errors. Each carries a French message meant for the user; the CLI maps the
-families below to exit codes in one table (``cpfadmin.cli.errors``)."""
+families below to exit codes in one table (``cpfadmin.cli.errors``).
+
+A message or a suggestion that names an option or a command holds it as a structured hint
+(``Option``, ``Commande``), not as a command line's spelling: each front end words it its own
+way (the CLI: ``--organisme SIRET``, ``cpfadmin outbox send``); ``message`` is a neutral
+wording, for logs and for front ends that have no better one.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Option:
+    """An option of a use case, by its name (``organisme``, ``ignorer_colonne``) and, when the
+    hint shows one, a value to give it (``SIRET``, ``"Mél."``)."""
+
+    nom: str
+    valeur: str | None = None
+
+    def __str__(self) -> str:
+        return self.nom if self.valeur is None else f"{self.nom}={self.valeur}"
+
+
+@dataclass(frozen=True, init=False)
+class Commande:
+    """A use case to run, by its command path (``"outbox send"``), with its arguments — plain
+    values or ``Option`` — in order."""
+
+    chemin: str
+    arguments: tuple[str | Option, ...]
+
+    def __init__(self, chemin: str, *arguments: str | Option) -> None:
+        object.__setattr__(self, "chemin", chemin)
+        object.__setattr__(self, "arguments", arguments)
+
+    def __str__(self) -> str:
+        return " ".join([self.chemin, *map(str, self.arguments)])
+
+
+# A text: a plain string, a hint, or a sequence of both, worded in order.
+Texte = str | Option | Commande | tuple["Texte", ...]
+
+
+def rediger(
+    texte: Texte | None,
+    *,
+    option: Callable[[Option], str] = str,
+    commande: Callable[[Commande], str] = str,
+) -> str | None:
+    """``texte`` in words, each hint by the front end's own wording (neutral by default)."""
+    if texte is None:
+        return None
+    if isinstance(texte, str):
+        return texte
+    if isinstance(texte, Option):
+        return option(texte)
+    if isinstance(texte, Commande):
+        return commande(texte)
+    return "".join(rediger(partie, option=option, commande=commande) or "" for partie in texte)
 
 
 class ErreurCpf(Exception):
@@ -9,8 +68,9 @@ class ErreurCpf(Exception):
 
     message = "Erreur."
 
-    def __init__(self, message: str | None = None, *, suggestion: str | None = None) -> None:
-        self.message = message or self.message
+    def __init__(self, message: Texte | None = None, *, suggestion: Texte | None = None) -> None:
+        self.texte: Texte = message or type(self).message
+        self.message = rediger(self.texte) or ""
         self.suggestion = suggestion
         super().__init__(self.message)
 
@@ -31,15 +91,17 @@ class ErreurAuthentification(ErreurCpf):
 class NonConnecte(ErreurAuthentification):
     message = "Vous n'êtes pas connecté."
 
-    def __init__(self, message: str | None = None, *, suggestion: str = "cpfadmin login") -> None:
+    def __init__(
+        self, message: Texte | None = None, *, suggestion: Texte = Commande("login")
+    ) -> None:
         super().__init__(message, suggestion=suggestion)
 
 
 class SessionExpiree(ErreurAuthentification):
     message = "Session expirée."
 
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message, suggestion="cpfadmin login")
+    def __init__(self, message: Texte | None = None) -> None:
+        super().__init__(message, suggestion=Commande("login"))
 
 
 class IdentifiantsInvalides(ErreurAuthentification):
@@ -91,7 +153,11 @@ class DonneeInvalide(ErreurCpf):
     message = "Donnée invalide."
 
     def __init__(
-        self, message: str | None = None, *, champ: str | None = None, suggestion: str | None = None
+        self,
+        message: Texte | None = None,
+        *,
+        champ: str | None = None,
+        suggestion: Texte | None = None,
     ) -> None:
         super().__init__(message, suggestion=suggestion)
         self.champ = champ

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 MARQUEUR_SECRET = "[[MOT_DE_PASSE_TEMPORAIRE]]"
+# The states of a queued message (``outbox list --statut``).
+STATUTS_MESSAGE = ("en_attente", "envoye", "echec", "expire", "remplace")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from cpfadmin.domain.errors import DonneeInvalide
 
@@ -288,3 +289,11 @@ def texte_de_cellule(valeur: object) -> str | None:
         texte = texte[1:]
     texte = texte.strip()
     return texte or None
+
+
+def neutraliser(cellule: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe (CSV
+    injection); the importer removes it again."""
+    if isinstance(cellule, str) and cellule[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cellule
+    return cellule

@@ -21,10 +21,12 @@ from datetime import datetime, timedelta
 from cpfadmin.domain import credentials, messages, password_policy
 from cpfadmin.domain.errors import (
     CguNonAcceptees,
+    Commande,
     ErreurAuthentification,
     IdentifiantsInvalides,
     MotDePasseTemporaireExpire,
     NonConnecte,
+    Option,
     SaisieRequise,
     SessionExpiree,
 )
@@ -321,21 +323,21 @@ def verifier_nouveau_mot_de_passe(
     )
 
 
-def verifier_nouveau_pour_defi(
-    uow: UniteDeTravail, defi: Defi, nouveau: str, politiques: Politiques
+def verifier_nouveau_pour_etape(
+    uow: UniteDeTravail, jeton_etape: str, nouveau: str, politiques: Politiques
 ) -> None:
     """Check a new password against the policy before the login goes on (prompt loops); the
     step stays open."""
-    _, compte = _etape(uow, defi)
+    _, compte = _etape(uow, jeton_etape)
     verifier_nouveau_mot_de_passe(uow, compte, nouveau, politiques)
 
 
 def _etape(
-    uow: UniteDeTravail, defi: Defi, *, verrouiller: bool = False
+    uow: UniteDeTravail, jeton_etape: str, *, verrouiller: bool = False
 ) -> tuple[EtapeConnexion, Compte]:
-    """The open step of ``defi`` and its account, unchanged since the first step; otherwise
-    the login starts again (``ErreurAuthentification``)."""
-    etape = uow.etapes.par_condensat(credentials.condenser_jeton(defi.jeton_etape))
+    """The open step of ``jeton_etape`` and its account, unchanged since the first step;
+    otherwise the login starts again (``ErreurAuthentification``)."""
+    etape = uow.etapes.par_condensat(credentials.condenser_jeton(jeton_etape))
     if etape is None or etape.expire_le <= uow.maintenant():
         raise ErreurAuthentification(
             "Étape de connexion expirée ou déjà terminée : recommencez la connexion."
@@ -402,17 +404,19 @@ class SessionOuverte:
 
 def terminer_connexion(
     uow: UniteDeTravail,
-    defi: Defi,
+    jeton_etape: str,
     politiques: Politiques,
     *,
     nouveau_mot_de_passe: str | None = None,
-    accepter_cgu: bool = False,
+    cgu_acceptee: str | None = None,
 ) -> SessionOuverte:
-    """Apply the required steps and open a session. A new password that breaks the policy
-    raises ``MotDePasseNonConforme`` and changes nothing (a temporary password stays usable);
-    refused CGU raise ``CguNonAcceptees`` after the password change is saved."""
+    """Apply the required steps of the login that ``jeton_etape`` continues and open a
+    session. ``cgu_acceptee`` is the version of the CGU the person accepted: the one in force,
+    or they are refused. A new password that breaks the policy raises ``MotDePasseNonConforme``
+    and changes nothing (a temporary password stays usable); refused CGU raise
+    ``CguNonAcceptees`` after the password change is saved."""
     maintenant = uow.maintenant()
-    etape, compte = _etape(uow, defi, verrouiller=True)
+    etape, compte = _etape(uow, jeton_etape, verrouiller=True)
     # Single use: the step is gone with the transaction that ends the login (a refused new
     # password rolls it back, and the step stays open for another try).
     uow.etapes.retirer(etape)
@@ -424,7 +428,11 @@ def terminer_connexion(
     if changement_requis:
         if nouveau_mot_de_passe is None:
             raise SaisieRequise(
-                "Un nouveau mot de passe est requis (ligne 2 de --password-stdin, ou invite).",
+                (
+                    "Un nouveau mot de passe est requis (ligne 2 de ",
+                    Option("password_stdin"),
+                    ", ou invite).",
+                ),
             )
         verifier_nouveau_mot_de_passe(uow, compte, nouveau_mot_de_passe, politiques)
         definir_mot_de_passe(uow, compte, nouveau_mot_de_passe, politiques)
@@ -439,9 +447,9 @@ def terminer_connexion(
         mot_de_passe_change = True
 
     cgu = uow.cgu.courante()
-    cgu_acceptee = None
+    version_acceptee = None
     if cgu is not None and uow.cgu.acceptation(compte.id, cgu.id) is None:  # type: ignore[arg-type]
-        if not accepter_cgu or defi.cgu is None or defi.cgu.version != cgu.version:
+        if cgu_acceptee != cgu.version:
             uow.auditer(
                 "cgu_refusees",
                 acteur=compte.identifiant,
@@ -452,7 +460,7 @@ def terminer_connexion(
             uow.commit()
             raise CguNonAcceptees(
                 message_cgu_refusees(changement_requis if mot_de_passe_change else None),
-                suggestion=f"cpfadmin login {compte.identifiant} --accept-cgu",
+                suggestion=Commande("login", compte.identifiant, Option("accept_cgu")),
             )
         uow.session.add(
             AcceptationCgu(compte_id=compte.id, cgu_id=cgu.id, acceptee_le=maintenant)  # type: ignore[arg-type]
@@ -464,7 +472,7 @@ def terminer_connexion(
             cible=compte.identifiant,
             details={"cgu_version": cgu.version},
         )
-        cgu_acceptee = cgu.version
+        version_acceptee = cgu.version
 
     jeton = credentials.generer_jeton()
     expire_le = maintenant + timedelta(hours=politiques.session_absolute_hours)
@@ -486,7 +494,9 @@ def terminer_connexion(
         cible=compte.identifiant,
     )
     uow.commit()
-    return SessionOuverte(jeton, compte.identifiant, expire_le, mot_de_passe_change, cgu_acceptee)
+    return SessionOuverte(
+        jeton, compte.identifiant, expire_le, mot_de_passe_change, version_acceptee
+    )
 
 
 def authentifier(uow: UniteDeTravail, jeton: str | None, politiques: Politiques) -> Acteur:

@@ -60,7 +60,11 @@ def premiere_connexion(uow, politiques, identifiant, temporaire, nouveau):  # ty
         defi = auth.commencer_connexion(u, identifiant, temporaire, politiques)
     with uow() as u:
         return auth.terminer_connexion(
-            u, defi, politiques, nouveau_mot_de_passe=nouveau, accepter_cgu=True
+            u,
+            defi.jeton_etape,
+            politiques,
+            nouveau_mot_de_passe=nouveau,
+            cgu_acceptee=_version(defi),
         )
 
 
@@ -68,4 +72,9 @@ def connexion(uow, politiques, identifiant, mot_de_passe, **options):  # type: i
     with uow() as u:
         defi = auth.commencer_connexion(u, identifiant, mot_de_passe, politiques)
     with uow() as u:
-        return auth.terminer_connexion(u, defi, politiques, **options)
+        return auth.terminer_connexion(u, defi.jeton_etape, politiques, **options)
+
+
+def _version(defi):
+    """The CGU version the login shows, accepted as shown."""
+    return defi.cgu.version if defi.cgu else None

@@ -212,7 +212,7 @@ def _se_connecter(monde: Monde, identifiant: str, temporaire: str, nouveau: str)
         defi = auth.commencer_connexion(u, identifiant, temporaire, p)
     with monde.uow() as u:
         session = auth.terminer_connexion(
-            u, defi, p, nouveau_mot_de_passe=nouveau, accepter_cgu=True
+            u, defi.jeton_etape, p, nouveau_mot_de_passe=nouveau, cgu_acceptee=_version(defi)
         )
     with monde.uow() as u:
         return auth.authentifier(u, session.jeton, p)
@@ -288,3 +288,8 @@ def construire(moteur: Engine, politiques: Politiques) -> Monde:
 
     assert tuple(sorted(monde.acteurs)) == tuple(sorted(ACTEURS))
     return monde
+
+
+def _version(defi):
+    """The CGU version the login shows, accepted as shown."""
+    return defi.cgu.version if defi.cgu else None

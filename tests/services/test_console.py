@@ -578,7 +578,7 @@ def test_a_new_cgu_version_is_asked_at_the_next_login_of_every_account(monde):
             defi = auth.commencer_connexion(u, identifiant, mot_de_passe, monde.politiques)
         assert defi.cgu is not None and defi.cgu.version == "2.0"
         with monde.uow() as u, pytest.raises(CguNonAcceptees):
-            auth.terminer_connexion(u, defi, monde.politiques)
+            auth.terminer_connexion(u, defi.jeton_etape, monde.politiques)
 
     assert monde(cgu.consulter, moi)["acceptee"] is False
     assert monde(cgu.accepter, moi)["acceptee"] is True

@@ -46,7 +46,7 @@ def test_temporary_password_leads_only_to_choosing_a_new_password(uow, politique
     assert defi.changement_requis == "temporaire"
     assert defi.cgu is not None and defi.cgu.version == "1.0"
     with uow() as u, pytest.raises(SaisieRequise):
-        auth.terminer_connexion(u, defi, politiques, accepter_cgu=True)
+        auth.terminer_connexion(u, defi.jeton_etape, politiques, cgu_acceptee=_version(defi))
     with uow() as u:
         assert u.session.exec(select(SessionCompte)).all() == []
 
@@ -83,7 +83,11 @@ def test_weak_new_password_names_the_rule_and_leaves_the_temporary_password_usab
         defi = auth.commencer_connexion(u, identifiant, temporaire, politiques)
     with uow() as u, pytest.raises(MotDePasseNonConforme) as e:
         auth.terminer_connexion(
-            u, defi, politiques, nouveau_mot_de_passe="court", accepter_cgu=True
+            u,
+            defi.jeton_etape,
+            politiques,
+            nouveau_mot_de_passe="court",
+            cgu_acceptee=_version(defi),
         )
     assert e.value.regle == "longueur_min"
     assert "16 caractères" in e.value.message
@@ -110,9 +114,7 @@ def test_refusing_the_cgu_opens_no_session_but_keeps_the_new_password(uow, polit
     with uow() as u:
         defi = auth.commencer_connexion(u, identifiant, temporaire, politiques)
     with uow() as u, pytest.raises(CguNonAcceptees):
-        auth.terminer_connexion(
-            u, defi, politiques, nouveau_mot_de_passe=NOUVEAU_ADMIN, accepter_cgu=False
-        )
+        auth.terminer_connexion(u, defi.jeton_etape, politiques, nouveau_mot_de_passe=NOUVEAU_ADMIN)
     with uow() as u:
         assert u.session.exec(select(SessionCompte)).all() == []
     # The new password is the one now, and the CGU are asked again.
@@ -132,7 +134,12 @@ def test_a_new_cgu_version_is_asked_at_the_next_login(uow, politiques, operateur
         defi = auth.commencer_connexion(u, identifiant, NOUVEAU_ADMIN, politiques)
     assert defi.cgu is not None and defi.cgu.version == "2.0"
     with uow() as u:
-        assert auth.terminer_connexion(u, defi, politiques, accepter_cgu=True).cgu_acceptee == "2.0"
+        assert (
+            auth.terminer_connexion(
+                u, defi.jeton_etape, politiques, cgu_acceptee=_version(defi)
+            ).cgu_acceptee
+            == "2.0"
+        )
 
 
 def test_unknown_identifiant_and_wrong_password_give_the_same_error(uow, politiques, operateur):
@@ -207,11 +214,11 @@ def test_administrator_password_expires_after_365_days(uow, politiques, operateu
     assert defi.changement_requis == "expire"
     # The expired password cannot simply be chosen again (history).
     with uow() as u, pytest.raises(MotDePasseNonConforme) as e:
-        auth.terminer_connexion(u, defi, politiques, nouveau_mot_de_passe=NOUVEAU_ADMIN)
+        auth.terminer_connexion(u, defi.jeton_etape, politiques, nouveau_mot_de_passe=NOUVEAU_ADMIN)
     assert e.value.regle == "historique"
     with uow() as u:
         session = auth.terminer_connexion(
-            u, defi, politiques, nouveau_mot_de_passe="Une-Autre-Phrase-Solide-2027?"
+            u, defi.jeton_etape, politiques, nouveau_mot_de_passe="Une-Autre-Phrase-Solide-2027?"
         )
     assert session.mot_de_passe_change
 
@@ -294,10 +301,14 @@ def test_the_second_step_is_single_use(uow, politiques, operateur):
         defi = auth.commencer_connexion(u, identifiant, temporaire, politiques)
     with uow() as u:
         auth.terminer_connexion(
-            u, defi, politiques, nouveau_mot_de_passe=NOUVEAU_ADMIN, accepter_cgu=True
+            u,
+            defi.jeton_etape,
+            politiques,
+            nouveau_mot_de_passe=NOUVEAU_ADMIN,
+            cgu_acceptee=_version(defi),
         )
     with uow() as u, pytest.raises(ErreurAuthentification, match="déjà terminée"):
-        auth.terminer_connexion(u, defi, politiques, accepter_cgu=True)
+        auth.terminer_connexion(u, defi.jeton_etape, politiques, cgu_acceptee=_version(defi))
     with uow() as u:
         assert u.session.exec(select(EtapeConnexion)).all() == []
 
@@ -309,7 +320,11 @@ def test_the_second_step_expires(uow, politiques, operateur, horloge):
     horloge.avancer(minutes=16)
     with uow() as u, pytest.raises(ErreurAuthentification, match="expirée"):
         auth.terminer_connexion(
-            u, defi, politiques, nouveau_mot_de_passe=NOUVEAU_ADMIN, accepter_cgu=True
+            u,
+            defi.jeton_etape,
+            politiques,
+            nouveau_mot_de_passe=NOUVEAU_ADMIN,
+            cgu_acceptee=_version(defi),
         )
 
 
@@ -322,7 +337,11 @@ def test_a_forged_step_token_opens_nothing(uow, politiques, operateur):
     faux = dataclasses.replace(defi, jeton_etape=defi.jeton_etape[:-2] + "xx")
     with uow() as u, pytest.raises(ErreurAuthentification):
         auth.terminer_connexion(
-            u, faux, politiques, nouveau_mot_de_passe=NOUVEAU_ADMIN, accepter_cgu=True
+            u,
+            faux.jeton_etape,
+            politiques,
+            nouveau_mot_de_passe=NOUVEAU_ADMIN,
+            cgu_acceptee=_version(faux),
         )
 
 
@@ -332,10 +351,23 @@ def test_a_refused_new_password_keeps_the_step_open(uow, politiques, operateur):
         defi = auth.commencer_connexion(u, identifiant, temporaire, politiques)
     with uow() as u, pytest.raises(MotDePasseNonConforme):
         auth.terminer_connexion(
-            u, defi, politiques, nouveau_mot_de_passe="court", accepter_cgu=True
+            u,
+            defi.jeton_etape,
+            politiques,
+            nouveau_mot_de_passe="court",
+            cgu_acceptee=_version(defi),
         )
     with uow() as u:
         session = auth.terminer_connexion(
-            u, defi, politiques, nouveau_mot_de_passe=NOUVEAU_ADMIN, accepter_cgu=True
+            u,
+            defi.jeton_etape,
+            politiques,
+            nouveau_mot_de_passe=NOUVEAU_ADMIN,
+            cgu_acceptee=_version(defi),
         )
     assert session.mot_de_passe_change
+
+
+def _version(defi):
+    """The CGU version the login shows, accepted as shown."""
+    return defi.cgu.version if defi.cgu else None

@@ -141,10 +141,12 @@ def test_renewal_ends_sessions_lifts_the_lock_and_the_emailed_password_forces_a_
         defi = auth.commencer_connexion(u, identifiant, temporaire, p)
     assert defi.changement_requis == "temporaire"
     with monde.uow() as u, pytest.raises(MotDePasseNonConforme) as e:
-        auth.terminer_connexion(u, defi, p, nouveau_mot_de_passe=NOUVEAU_GESTIONNAIRE)
+        auth.terminer_connexion(u, defi.jeton_etape, p, nouveau_mot_de_passe=NOUVEAU_GESTIONNAIRE)
     assert e.value.regle == "historique"
     with monde.uow() as u:
-        session = auth.terminer_connexion(u, defi, p, nouveau_mot_de_passe="Renouvele-Gest-42!")
+        session = auth.terminer_connexion(
+            u, defi.jeton_etape, p, nouveau_mot_de_passe="Renouvele-Gest-42!"
+        )
     assert session.mot_de_passe_change
 
 
@@ -238,7 +240,7 @@ def test_change_ends_the_other_sessions_and_keeps_this_one(monde: Monde):
     with monde.uow() as u:
         defi = auth.commencer_connexion(u, acteur.identifiant, NOUVEAU_GESTIONNAIRE, p)
     with monde.uow() as u:
-        autre = auth.terminer_connexion(u, defi, p)
+        autre = auth.terminer_connexion(u, defi.jeton_etape, p)
     with monde.uow() as u:
         assert mots_de_passe.changer(u, acteur, NOUVEAU_GESTIONNAIRE, "Nouveau-Gest-2027!", p) == 1
     with monde.uow() as u, pytest.raises(SessionExpiree):
@@ -267,7 +269,7 @@ def test_unknown_identifiant_and_wrong_password_take_comparable_time(monde: Mond
     with monde.uow() as u:
         defi = auth.commencer_connexion(u, identifiant, NOUVEAU_GESTIONNAIRE, p)
     with monde.uow() as u:
-        auth.terminer_connexion(u, defi, p)
+        auth.terminer_connexion(u, defi.jeton_etape, p)
 
     def duree(saisie: str) -> float:
         debut = time.perf_counter()

@@ -109,8 +109,10 @@ def test_a_given_message_replaces_the_default_one():
 
 
 def test_authentication_errors_that_need_a_login_suggest_it():
-    assert errors.NonConnecte().suggestion == "cpfadmin login"
-    assert errors.SessionExpiree().suggestion == "cpfadmin login"
+    from cpfadmin.cli.redaction import suggestion
+
+    assert suggestion(errors.NonConnecte()) == "cpfadmin login"
+    assert suggestion(errors.SessionExpiree()) == "cpfadmin login"
 
 
 def test_unknown_and_wrong_password_share_one_message():

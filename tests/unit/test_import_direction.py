@@ -155,6 +155,45 @@ def test_domain_imports_neither_the_store_nor_the_cli_nor_sql():
     assert violations(modules("domain"), tous_les_imports, interdit) == []
 
 
+def test_application_never_imports_typer_rich_or_the_cli():
+    # The seam a server plugs into (issue 14): no front end's vocabulary in it.
+    trouve = violations(
+        modules("application"),
+        tous_les_imports,
+        lambda n: racine(n) in INTERFACE or n.startswith("cpfadmin.cli"),
+    )
+    assert trouve == []
+
+
+def hors_de_la_cli_permise(nom):
+    """A cpfadmin module the command line may not import: anything but the application, the
+    domain, the CLI itself and the package's version."""
+    permis = ("cpfadmin.application", "cpfadmin.domain", "cpfadmin.cli")
+    return racine(nom) == "cpfadmin" and nom != "cpfadmin" and not nom.startswith(permis)
+
+
+def test_cli_calls_only_the_application_and_the_domain():
+    """The command line reaches the store, the services, the adapters and the profile only
+    through ``cpfadmin.application`` (STYLE.md): even under ``TYPE_CHECKING``."""
+    assert violations(modules("cli"), tous_les_imports, hors_de_la_cli_permise) == []
+
+
+def test_the_cli_rule_would_catch_a_command_that_reaches_a_service(tmp_path):
+    paquet = tmp_path / "cpfadmin" / "cli"
+    paquet.mkdir(parents=True)
+    (tmp_path / "cpfadmin" / "__init__.py").touch()
+    (paquet / "__init__.py").touch()
+    f = paquet / "m.py"
+    f.write_text(
+        "from cpfadmin.application import Application\nfrom cpfadmin.domain import errors\n"
+        "def f():\n    from cpfadmin.services import unites\n"
+        "    from ..store import uow\n    import cpfadmin.adapters.tokens\n",
+        encoding="utf-8",
+    )
+    trouve = {n for _, n in tous_les_imports(f) if hors_de_la_cli_permise(n)}
+    assert trouve == {"cpfadmin.services", "cpfadmin.store", "cpfadmin.adapters.tokens"}
+
+
 def test_services_never_import_the_cli():
     trouve = violations(
         modules("services"), tous_les_imports, lambda n: n.startswith("cpfadmin.cli")
