@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from cpfadmin.domain import tableur
-from cpfadmin.domain.errors import DonneeInvalide
+from cpfadmin.domain.errors import DonneeInvalide, Option
 from cpfadmin.domain.tableur import neutraliser
 
 T = TypeVar("T")
@@ -180,19 +180,28 @@ def ouvrir(
         format_ = detecte if detecte in CLASSEURS or format_ is None else format_
     elif format_ in CLASSEURS:
         raise DonneeInvalide(
-            f"{nom_affiche} : classeur {NOM_FORMAT[format_]} illisible : le contenu n'est pas "
-            f"celui d'un classeur (--format {format_}).",
+            (
+                f"{nom_affiche} : classeur {NOM_FORMAT[format_]} illisible : le contenu n'est "
+                "pas celui d'un classeur (",
+                Option("format", format_),
+                ").",
+            ),
             champ="format",
         )
     else:
         raise DonneeInvalide(
-            f"{nom_affiche} : --format {format_}, mais le fichier est un classeur "
-            f"{NOM_FORMAT[detecte]} ; relancez sans --format.",
+            (
+                f"{nom_affiche} : ",
+                Option("format", format_),
+                f", mais le fichier est un classeur {NOM_FORMAT[detecte]} ; relancez sans ",
+                Option("format"),
+                ".",
+            ),
             champ="format",
         )
     if feuille is not None and format_ not in CLASSEURS:
         raise DonneeInvalide(
-            f"--feuille : {nom_affiche} n'est pas un classeur ({format_.upper()}).",
+            (Option("feuille"), f" : {nom_affiche} n'est pas un classeur ({format_.upper()})."),
             champ="feuille",
         )
     if format_ in CLASSEURS:
@@ -350,8 +359,11 @@ class SourceClasseur(Source):
                 from cpfadmin.domain.suggestions import vouliez_vous_dire
 
                 raise DonneeInvalide(
-                    f"--feuille : pas de feuille « {feuille} » dans {nom_affiche} (feuilles : "
-                    f"{_liste(self.feuilles)}).",
+                    (
+                        Option("feuille"),
+                        f" : pas de feuille « {feuille} » dans {nom_affiche} (feuilles : "
+                        f"{_liste(self.feuilles)}).",
+                    ),
                     champ="feuille",
                     suggestion=vouliez_vous_dire(feuille, self.feuilles),
                 )
@@ -375,8 +387,12 @@ class SourceClasseur(Source):
         if indice_entete < 0 or not any(self.entetes):
             autres = [n for n in self.feuilles if n != self.feuille]
             raise DonneeInvalide(
-                f"{nom_affiche} : feuille « {self.feuille} » vide ou sans ligne d'en-tête"
-                + (f" (autres feuilles : {_liste(autres)} ; --feuille NOM)." if autres else "."),
+                (
+                    f"{nom_affiche} : feuille « {self.feuille} » vide ou sans ligne d'en-tête",
+                    (f" (autres feuilles : {_liste(autres)} ; ", Option("feuille", "NOM"), ").")
+                    if autres
+                    else ".",
+                ),
                 champ="fichier",
             )
 
@@ -756,8 +772,12 @@ def ecrire_a_la_place(
                 os.link(temporaire, destination)
             except FileExistsError:
                 raise Conflit(
-                    f"{destination} existe déjà : rien n'a été écrit ; --force pour le remplacer.",
-                    suggestion="--force",
+                    (
+                        f"{destination} existe déjà : rien n'a été écrit ; ",
+                        Option("force"),
+                        " pour le remplacer.",
+                    ),
+                    suggestion=Option("force"),
                 ) from None
     except OSError as e:
         raise DonneeInvalide(
@@ -782,8 +802,12 @@ def verifier_destination(destination: Path, ecraser: bool) -> None:
         raise DonneeInvalide(f"{destination} n'est pas un fichier.", champ="fichier")
     if destination.exists() and not ecraser:
         raise Conflit(
-            f"{destination} existe déjà : rien n'a été écrit ; --force pour le remplacer.",
-            suggestion="--force",
+            (
+                f"{destination} existe déjà : rien n'a été écrit ; ",
+                Option("force"),
+                " pour le remplacer.",
+            ),
+            suggestion=Option("force"),
         )
 
 
@@ -800,7 +824,9 @@ def _ecrire(
         from openpyxl import Workbook
 
         if destination is None:
-            raise DonneeInvalide("Le format XLSX s'écrit dans un fichier : utilisez --fichier.")
+            raise DonneeInvalide(
+                ("Le format XLSX s'écrit dans un fichier : utilisez ", Option("fichier"), ".")
+            )
         classeur = Workbook(write_only=True)
         feuille = classeur.create_sheet("cpfadmin")
         feuille.append(list(colonnes))

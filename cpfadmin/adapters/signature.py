@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cpfadmin.domain.errors import DonneeInvalide, raison_systeme
+from cpfadmin.domain.errors import Commande, DonneeInvalide, raison_systeme
 
 TAILLE_MAX_CLE = 16 * 1024
 
@@ -116,7 +116,11 @@ def charger_signataire(fichier: Path) -> Signataire:
         ) from None
     except ValueError:
         raise DonneeInvalide(
-            f"{fichier} n'est pas une clé privée PEM (cpfadmin audit keygen en crée une).",
+            (
+                f"{fichier} n'est pas une clé privée PEM (",
+                Commande("audit keygen"),
+                " en crée une).",
+            ),
             champ="cle",
         ) from None
     if not isinstance(cle, Ed25519PrivateKey):

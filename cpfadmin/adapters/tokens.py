@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cpfadmin.domain.errors import StockageIndisponible
+from cpfadmin.domain.errors import Commande, StockageIndisponible
 
 SERVICE = "cpfadmin"
 KEYRING = "keyring"
@@ -237,7 +237,7 @@ class CoffreJetons:
                 raise StockageIndisponible(
                     f"Trousseau système indisponible ({e}) : impossible de lire le jeton de "
                     "session.",
-                    suggestion="cpfadmin login (ou définissez CPFADMIN_TOKEN)",
+                    suggestion=(Commande("login"), " (ou définissez CPFADMIN_TOKEN)"),
                 ) from None
             if not jeton:
                 return None

@@ -22,7 +22,7 @@ class Option:
     valeur: str | None = None
 
     def __str__(self) -> str:
-        return self.nom if self.valeur is None else f"{self.nom}={self.valeur}"
+        return f"« {self.nom} »" if self.valeur is None else f"« {self.nom} {self.valeur} »"
 
 
 @dataclass(frozen=True, init=False)
@@ -38,7 +38,8 @@ class Commande:
         object.__setattr__(self, "arguments", arguments)
 
     def __str__(self) -> str:
-        return " ".join([self.chemin, *map(str, self.arguments)])
+        arguments = [a.nom if isinstance(a, Option) else a for a in self.arguments]
+        return "« " + " ".join([self.chemin, *arguments]) + " »"
 
 
 # A text: a plain string, a hint, or a sequence of both, worded in order.

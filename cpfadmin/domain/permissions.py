@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cpfadmin.domain.errors import AccesRefuse
+from cpfadmin.domain.errors import AccesRefuse, Commande
 from cpfadmin.domain.roles import Role, TypeOrganisme
 
 
@@ -100,15 +100,15 @@ REGLES: Mapping[Action, Mapping[Qualite, frozenset[Role]]] = {
 }
 
 # Actions nobody may take on their own account (they have ``me`` and ``password change``).
-INTERDITES_SUR_SOI: Mapping[Action, str] = {
-    Action.COMPTE_MODIFIER: "cpfadmin me update",
-    Action.COMPTE_SUSPENDRE: "",
-    Action.COMPTE_SUPPRIMER: "",
-    Action.COMPTE_REACTIVER: "",
-    Action.MOT_DE_PASSE_RENOUVELER: "cpfadmin password change",
-    Action.COMPTE_DEVERROUILLER: "",
-    Action.DELEGUE_ATTRIBUER: "",
-    Action.ADMIN_DESIGNER: "",
+INTERDITES_SUR_SOI: Mapping[Action, Commande | None] = {
+    Action.COMPTE_MODIFIER: Commande("me update"),
+    Action.COMPTE_SUSPENDRE: None,
+    Action.COMPTE_SUPPRIMER: None,
+    Action.COMPTE_REACTIVER: None,
+    Action.MOT_DE_PASSE_RENOUVELER: Commande("password change"),
+    Action.COMPTE_DEVERROUILLER: None,
+    Action.DELEGUE_ATTRIBUER: None,
+    Action.ADMIN_DESIGNER: None,
 }
 
 LIBELLES: Mapping[Action, str] = {
@@ -240,7 +240,7 @@ def verifier(
     ):
         return
     if compte_cible_id is not None and compte_cible_id == acteur.compte_id:
-        conseil = INTERDITES_SUR_SOI.get(action) or None
+        conseil = INTERDITES_SUR_SOI.get(action)
         raise AccesRefuse(
             f"Vous ne pouvez pas {LIBELLES[action]} : il s'agit de votre propre compte.",
             suggestion=conseil,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 from typing import Any
 
-from cpfadmin.domain.errors import DonneeInvalide
+from cpfadmin.domain.errors import Commande, DonneeInvalide
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def _cle_connue(cle: str) -> str:
             + (f" (vouliez-vous dire « {proche[0]} » ?)" if proche else "")
             + f". Clés : {', '.join(REGLES)}.",
             champ="cle",
-            suggestion="cpfadmin politique show",
+            suggestion=Commande("politique show"),
         )
     return cle
 

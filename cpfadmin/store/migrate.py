@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
-from cpfadmin.domain.errors import BaseAMettreAJour, BaseNonInitialisee
+from cpfadmin.domain.errors import BaseAMettreAJour, BaseNonInitialisee, Commande
 
 # The newest migration shipped with this version; a test checks it is Alembic's head.
 # Kept as a constant so that commands check the store without importing Alembic.
@@ -76,7 +76,12 @@ def exiger_a_jour(moteur: Engine) -> None:
     if courante is None:
         raise BaseNonInitialisee(
             "Base non initialisée.",
-            suggestion="cpfadmin init (ou cpfadmin db upgrade pour une base existante)",
+            suggestion=(
+                Commande("init"),
+                " (ou ",
+                Commande("db upgrade"),
+                " pour une base existante)",
+            ),
         )
     if courante not in REVISIONS_CONNUES:
         raise BaseAMettreAJour(
@@ -88,5 +93,5 @@ def exiger_a_jour(moteur: Engine) -> None:
         raise BaseAMettreAJour(
             f"Le schéma de la base (révision {courante}) n'est pas celui attendu "
             f"({REVISION_ATTENDUE}).",
-            suggestion="cpfadmin db upgrade",
+            suggestion=Commande("db upgrade"),
         )

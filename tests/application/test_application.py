@@ -5,7 +5,6 @@ between, on the suite's real store (SQLite, or PostgreSQL in CI)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -239,7 +238,7 @@ def test_an_import_runs_both_passes_and_leaves_no_temporary_file(app, jeton_oper
 
 
 def test_a_refused_import_from_standard_input_leaves_no_temporary_file(
-    app, jeton_operateur, monkeypatch
+    app, jeton_operateur, monkeypatch, tmp_path
 ):
     import io
     import tempfile
@@ -247,7 +246,9 @@ def test_a_refused_import_from_standard_input_leaves_no_temporary_file(
     app.organismes.ajouter(
         jeton_operateur, siret="73282932000074", raison_sociale="Mairie", type_="employeur_public"
     )
-    avant = set(Path(tempfile.gettempdir()).glob("cpfadmin-*"))
+    prive = tmp_path / "tmp"
+    prive.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(prive))
     # A filled column nobody knows stops the import before anything is written.
     contenu = (
         "nom;prenom;email;telephone_mobile;Matricule\nDurand;Paul;p@exemple.fr;0612345678;42\n"
@@ -255,9 +256,10 @@ def test_a_refused_import_from_standard_input_leaves_no_temporary_file(
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(contenu.encode("utf-8"))))
     with pytest.raises(DonneeInvalide, match="Matricule"):
         app.importation.importer(jeton_operateur, "-", organisme="73282932000074")
-    assert set(Path(tempfile.gettempdir()).glob("cpfadmin-*")) == avant
+    assert list(prive.iterdir()) == []
     with pytest.raises(NonConnecte):
         app.importation.importer("jeton-qui-ne-vaut-rien", "-")
+    assert list(prive.iterdir()) == []
     assert app.gestionnaires.lister(jeton_operateur, organisme="73282932000074") == []
 
 

@@ -19,6 +19,7 @@ import pytest
 from keyring.backends import fail, null
 
 from cpfadmin.adapters.tokens import SERVICE, CoffreJetons
+from cpfadmin.cli.redaction import suggestion
 from cpfadmin.domain.errors import StockageIndisponible
 from tests.conftest import MOT_DE_PASSE_ADMIN
 from tests.support import base
@@ -346,7 +347,7 @@ def test_coffre_reports_an_unreadable_keyring_instead_of_hanging(tmp_path: Path)
     keyring.set_keyring(RaisingKeyring())
     with pytest.raises(StockageIndisponible, match="collection verrouillée") as e:
         coffre.lire()
-    assert e.value.suggestion and "CPFADMIN_TOKEN" in e.value.suggestion
+    assert suggestion(e.value) and "CPFADMIN_TOKEN" in suggestion(e.value)
 
 
 def test_coffre_removes_the_fallback_file_once_the_keyring_works_again(

@@ -11,6 +11,7 @@ from sqlalchemy import func, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from cpfadmin.cli.redaction import suggestion
 from cpfadmin.domain.errors import (
     AccesRefuse,
     CguNonAcceptees,
@@ -445,7 +446,7 @@ def test_removal_is_soft_and_the_identifiant_is_never_reused(monde, monkeypatch)
 
     with pytest.raises(DejaExistant) as e:
         monde.ajouter(monde.ap, "Durand", "Paul", "PAUL.DURAND@lumiere.example")
-    assert e.value.suggestion == f"cpfadmin gestionnaires reactivate {g}"
+    assert suggestion(e.value) == f"cpfadmin gestionnaires reactivate {g}"
     with pytest.raises(EtatIncompatible, match="supprimé"):
         monde(gestionnaires.suspendre, monde.ap, g)
 

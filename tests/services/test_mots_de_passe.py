@@ -9,6 +9,7 @@ import time
 import pytest
 from sqlmodel import col, select
 
+from cpfadmin.cli.redaction import suggestion
 from cpfadmin.domain.errors import (
     AccesRefuse,
     CompteVerrouille,
@@ -85,7 +86,7 @@ def test_nobody_renews_their_own_password_and_is_pointed_to_password_change(mond
                     u, a, a.identifiant, monde.politiques, URL_PORTAIL
                 )
             )
-        assert e.value.suggestion == "cpfadmin password change"
+        assert suggestion(e.value) == "cpfadmin password change"
 
 
 def test_a_suspended_account_is_reactivated_before_its_password_is_renewed(monde: Monde):

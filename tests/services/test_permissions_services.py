@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from cpfadmin.cli.errors import CodeSortie, code_pour
+from cpfadmin.cli.redaction import suggestion
 from cpfadmin.domain.errors import AccesRefuse, EtatIncompatible
 from cpfadmin.domain.roles import Role, StatutCompte
 from cpfadmin.services import audit, cgu, courrier, gestionnaires, organismes, unites
@@ -454,7 +455,7 @@ def test_the_principal_admin_is_never_suspended_nor_removed_exit_6(
     assert not isinstance(erreur.value, AccesRefuse)
     assert code_pour(erreur.value) is CodeSortie.CONFLIT
     assert "administrateur principal" in erreur.value.message
-    assert erreur.value.suggestion == (
+    assert suggestion(erreur.value) == (
         f"cpfadmin organismes designate-admin {monde.acteurs[principal].organisme_siret}"
     )
     assert monde.empreinte() == avant
@@ -492,7 +493,7 @@ def test_refusing_to_act_on_oneself_points_to_the_own_account_commands(monde: Mo
     with pytest.raises(AccesRefuse) as erreur:
         monde.executer(lambda u: gestionnaires.modifier(u, acteur, acteur.identifiant, nom="X"))
     assert "votre propre compte" in erreur.value.message
-    assert erreur.value.suggestion == "cpfadmin me update"
+    assert suggestion(erreur.value) == "cpfadmin me update"
 
 
 def test_an_operator_does_not_designate_itself_principal_admin(monde: Monde) -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from cpfadmin.adapters import fichiers
 from cpfadmin.adapters.fichiers import Ligne, ouvrir
+from cpfadmin.cli.redaction import message
 from cpfadmin.domain import tableur
 from cpfadmin.domain.errors import DonneeInvalide
 from tests.support.tableurs import (
@@ -413,7 +414,7 @@ def test_xlsx_is_written_as_a_real_workbook_whose_formula_like_cells_stay_text(t
 def test_xlsx_cannot_go_to_standard_output():
     with pytest.raises(DonneeInvalide) as erreur:
         fichiers.ecrire(None, "xlsx", ["a"], iter([]))
-    assert "--fichier" in erreur.value.message
+    assert "--fichier" in message(erreur.value)
 
 
 def test_a_written_csv_reads_back_as_the_same_rows(tmp_path):

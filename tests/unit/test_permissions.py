@@ -25,6 +25,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cpfadmin.cli.redaction import suggestion
 from cpfadmin.domain.errors import AccesRefuse
 from cpfadmin.domain.permissions import (
     REFUS_GESTIONNAIRE,
@@ -477,7 +478,7 @@ def test_a_refusal_names_the_action_and_the_target_role_in_french():
     assert erreur.value.message == (
         "Votre compte ne permet pas de renouveler le mot de passe de ce compte (gestionnaire)."
     )
-    assert erreur.value.suggestion is None
+    assert suggestion(erreur.value) is None
 
 
 def test_every_action_has_a_sentence_for_a_gestionnaire():
@@ -514,7 +515,7 @@ def test_renewing_ones_own_password_points_to_password_change():
         "Vous ne pouvez pas renouveler le mot de passe de ce compte : "
         "il s'agit de votre propre compte."
     )
-    assert erreur.value.suggestion == "cpfadmin password change"
+    assert suggestion(erreur.value) == "cpfadmin password change"
 
 
 def test_modifying_ones_own_account_points_to_me_update():
@@ -522,7 +523,7 @@ def test_modifying_ones_own_account_points_to_me_update():
     with pytest.raises(AccesRefuse) as erreur:
         verifier(Action.COMPTE_MODIFIER, hab, ID_O, role_cible=AD, compte_cible_id=MOI)
     assert "propre compte" in erreur.value.message
-    assert erreur.value.suggestion == "cpfadmin me update"
+    assert suggestion(erreur.value) == "cpfadmin me update"
 
 
 def test_suspending_oneself_gives_no_suggestion():
@@ -532,7 +533,7 @@ def test_suspending_oneself_gives_no_suggestion():
     assert erreur.value.message == (
         "Vous ne pouvez pas suspendre ce compte : il s'agit de votre propre compte."
     )
-    assert erreur.value.suggestion is None
+    assert suggestion(erreur.value) is None
 
 
 # --- property: any ids, any employer type ------------------------------------------------------
