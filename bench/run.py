@@ -812,7 +812,7 @@ SCRIPT_LISTE_CPF = textwrap.dedent(
     import sys, time
     import psycopg
     import sqlalchemy.dialects.postgresql.psycopg, sqlalchemy.dialects.sqlite.pysqlite
-    import cpfadmin.adapters.tokens, cpfadmin.cli.output, cpfadmin.config
+    import cpfadmin.adapters.jetons, cpfadmin.cli.output, cpfadmin.config
     import cpfadmin.services.auth, cpfadmin.services.gestionnaires, cpfadmin.store.migrate
     from cpfadmin.cli.main import app
     debut = time.perf_counter()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from cpfadmin.application.noyau import Noyau, _rien
 
 if TYPE_CHECKING:
-    from cpfadmin.adapters.tokens import CoffreJetons
+    from cpfadmin.adapters.jetons import CoffreJetons
     from cpfadmin.application.audit import Audit
     from cpfadmin.application.base import Base
     from cpfadmin.application.cgu import Cgu

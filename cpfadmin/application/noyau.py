@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from cpfadmin.adapters.tokens import CoffreJetons
+    from cpfadmin.adapters.jetons import CoffreJetons
     from cpfadmin.config import Profil
     from cpfadmin.domain.politique import Politiques
     from cpfadmin.services.acteur import Acteur
@@ -142,7 +142,7 @@ class Noyau:
     # --- tokens and authentication -------------------------------------------------------------
     def coffre(self) -> CoffreJetons:
         """Where this profile keeps its session tokens (keyring, or a private file)."""
-        from cpfadmin.adapters.tokens import CoffreJetons
+        from cpfadmin.adapters.jetons import CoffreJetons
         from cpfadmin.config import chemins
 
         return CoffreJetons(

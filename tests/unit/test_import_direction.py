@@ -187,11 +187,11 @@ def test_the_cli_rule_would_catch_a_command_that_reaches_a_service(tmp_path):
     f.write_text(
         "from cpfadmin.application import Application\nfrom cpfadmin.domain import errors\n"
         "def f():\n    from cpfadmin.services import unites\n"
-        "    from ..store import uow\n    import cpfadmin.adapters.tokens\n",
+        "    from ..store import uow\n    import cpfadmin.adapters.jetons\n",
         encoding="utf-8",
     )
     trouve = {n for _, n in tous_les_imports(f) if hors_de_la_cli_permise(n)}
-    assert trouve == {"cpfadmin.services", "cpfadmin.store", "cpfadmin.adapters.tokens"}
+    assert trouve == {"cpfadmin.services", "cpfadmin.store", "cpfadmin.adapters.jetons"}
 
 
 def test_services_never_import_the_cli():

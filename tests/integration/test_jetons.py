@@ -18,7 +18,7 @@ import keyring
 import pytest
 from keyring.backends import fail, null
 
-from cpfadmin.adapters.tokens import SERVICE, CoffreJetons
+from cpfadmin.adapters.jetons import SERVICE, CoffreJetons
 from cpfadmin.cli.redaction import suggestion
 from cpfadmin.domain.errors import StockageIndisponible
 from tests.conftest import MOT_DE_PASSE_ADMIN
