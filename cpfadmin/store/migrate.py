@@ -10,12 +10,28 @@ from sqlalchemy.engine import Engine
 
 from cpfadmin.domain.errors import BaseAMettreAJour, BaseNonInitialisee, Commande
 
-# The newest migration shipped with this version; a test checks it is Alembic's head.
-# Kept as a constant so that commands check the store without importing Alembic.
-REVISION_ATTENDUE = "0002"
+
+def _revisions_livrees() -> tuple[str, ...]:
+    """The revisions this version ships, oldest first, read from the names of its migration
+    files (``NNNN_description.py``, ``revision = "NNNN"``; a test checks they are Alembic's
+    chain): so commands check the store without importing Alembic, and a new migration is one
+    new file."""
+    from importlib.resources import files
+
+    versions = files("cpfadmin.store.migrations").joinpath("versions")
+    return tuple(
+        sorted(
+            f.name[:4]
+            for f in versions.iterdir()
+            if f.name[:4].isdigit() and f.name[4:5] == "_" and f.name.endswith(".py")
+        )
+    )
+
+
 # Every revision this version ships (oldest first); a store at another one was migrated by a
-# newer cpfadmin.
-REVISIONS_CONNUES = ("0001", "0002")
+# newer cpfadmin. The newest is the one every command expects.
+REVISIONS_CONNUES = _revisions_livrees()
+REVISION_ATTENDUE = REVISIONS_CONNUES[-1]
 
 
 def _config(connexion):  # type: ignore[no-untyped-def]

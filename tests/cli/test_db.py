@@ -71,6 +71,17 @@ def test_the_expected_revision_is_alembic_head():
     assert tete_alembic() == REVISION_ATTENDUE == REVISIONS_CONNUES[-1]
 
 
+def test_the_revisions_read_from_the_file_names_are_alembics_chain_in_order():
+    """A new migration is one new file: the revisions every command knows are read from the
+    files' names, and they must be Alembic's own chain, base to head."""
+    from alembic.script import ScriptDirectory
+
+    from cpfadmin.store.migrate import REVISIONS_CONNUES, _config
+
+    chaine = [s.revision for s in ScriptDirectory.from_config(_config(None)).walk_revisions()]
+    assert tuple(reversed(chaine)) == REVISIONS_CONNUES
+
+
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize("commande", ["db upgrade", "init"])
 def test_a_new_sqlite_file_in_an_existing_directory_is_created(cli, tmp_path, commande):
