@@ -3,21 +3,18 @@ the accented reading of the stable codes (rôles, statuts, types…). Display on
 keep the keys and the codes (``supprime``, ``envoye``, ``administrateur_delegue``), which scripts
 compare and which the filters (``--statut supprime``) take.
 
-Pure data, no import: ``options`` builds its column lists from it at ``--help`` time."""
+Pure data (and the domain's table of account fields, pure too): ``options`` builds its column
+lists from it at ``--help`` time."""
+
+from cpfadmin.domain.champs import CHAMPS
 
 LIBELLES: dict[str, str] = {
-    # accounts
+    # accounts: the fields an administrator types, labelled by the domain's one table
     "identifiant": "Identifiant",
-    "nom": "Nom",
-    "prenom": "Prénom",
-    "email": "E-mail",
-    "telephone_fixe": "Téléphone fixe",
-    "telephone_mobile": "Téléphone mobile",
+    **{c.nom: c.libelle for c in CHAMPS},
     "organisme_siret": "SIRET",
     "organisme_raison_sociale": "Organisme",
     "organisme_type": "Type d'organisme",
-    "unite": "Unité",
-    "niveau_habilitation": "Niveau d'habilitation",
     "role": "Rôle",
     "role_libelle": "Rôle",
     "statut": "Statut",
@@ -28,7 +25,6 @@ LIBELLES: dict[str, str] = {
     "mot_de_passe_temporaire": "Mot de passe temporaire",
     "mot_de_passe_temporaire_expire_le": "Mot de passe temporaire valable jusqu'au",
     "temporaire_expire_le": "Mot de passe temporaire valable jusqu'au",
-    "administrateur_delegue": "Administrateur délégué",
     # me and sessions
     "operateur": "Opérateur CDC",
     "cgu_version_acceptee": "CGU acceptées",

@@ -6,6 +6,7 @@ import typer
 
 from cpfadmin.cli import completion
 from cpfadmin.cli.libelles import colonnes
+from cpfadmin.domain.champs import CHAMPS
 
 # Values asked at a terminal when missing cannot be Click-required (``required=True`` would
 # refuse before the prompt): the mark is in their help, worded as Typer marks the others.
@@ -47,13 +48,7 @@ Identifiant = Annotated[
 # Labels from the one table of ``libelles``: add, update, show, suspend… read the same.
 COLONNES_COMPTE = colonnes(
     "identifiant",
-    "nom",
-    "prenom",
-    "email",
-    "telephone_fixe",
-    "telephone_mobile",
-    "unite",
-    "niveau_habilitation",
+    *(c.nom for c in CHAMPS if c.nom != "administrateur_delegue"),  # the rôle says it
     "role",
     "statut",
 )

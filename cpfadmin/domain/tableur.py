@@ -10,105 +10,24 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from cpfadmin.domain.champs import CHAMPS
 from cpfadmin.domain.errors import DonneeInvalide
 
-COLONNES_IMPORT = (
-    "nom",
-    "prenom",
-    "email",
-    "telephone_fixe",
-    "telephone_mobile",
-    "unite",
-    "niveau_habilitation",
-    "administrateur_delegue",
-)
-OBLIGATOIRES = ("nom", "prenom", "email")
+# The columns an import reads: the fields an administrator types (``champs``), in order.
+COLONNES_IMPORT = tuple(c.nom for c in CHAMPS)
+OBLIGATOIRES = tuple(c.nom for c in CHAMPS if c.obligatoire)
 # An export adds these; an import reads past them, so that an export re-imports.
 COLONNES_EXPORT_SEULEMENT = ("identifiant", "role", "statut")
 COLONNES_EXPORT = ("identifiant", *COLONNES_IMPORT, "role", "statut")
 
-# Headers as French administrations write them, one documented table (the guide lists it).
+# Headers as French administrations write them, one documented table (the guide lists it):
+# each field's ``Champ.entetes``, and the export's own columns.
 # A header is compared by its form (``forme_entete``): case, accents, spaces, punctuation,
 # hints in brackets (« (oui/non) », « (facultatif) », « * »), « N° »/« Numéro » and the little
 # words (de, d', du…) do not count: « N° de téléphone » is « Téléphone », « Prénom(s) » is
 # « Prénom ».
 SYNONYMES: dict[str, tuple[str, ...]] = {
-    "nom": ("Nom", "Nom d'usage", "Nom usuel", "Nom marital", "Nom de l'agent"),
-    "prenom": ("Prénom", "Prénoms", "Prénom usuel", "Premier prénom", "Prénom de l'agent"),
-    "email": (
-        "E-mail",
-        "Mail",
-        "Mél",
-        "Courriel",
-        "Adresse e-mail",
-        "Adresse mail",
-        "Adresse mél",
-        "Adresse électronique",
-        "Adresse courriel",
-        "Messagerie",
-        "E-mail professionnel",
-        "Mail professionnel",
-        "Mél professionnel",
-        "Courriel professionnel",
-        "Adresse électronique professionnelle",
-        "Adresse e-mail professionnelle",
-    ),
-    "telephone_fixe": (
-        "Téléphone fixe",
-        "Tél. fixe",
-        "Fixe",
-        "Téléphone",
-        "Tél",
-        "Numéro de téléphone",
-        "Téléphone professionnel",
-        "Tél. professionnel",
-        "Tél. pro",
-        "Téléphone bureau",
-        "Téléphone de bureau",
-        "Ligne directe",
-        "Fixe professionnel",
-    ),
-    "telephone_mobile": (
-        "Téléphone mobile",
-        "Tél. mobile",
-        "Mobile",
-        "Portable",
-        "Téléphone portable",
-        "Tél. portable",
-        "GSM",
-        "Tél. GSM",
-        "Mobile professionnel",
-        "Portable professionnel",
-        "Téléphone mobile professionnel",
-        "Téléphone portable professionnel",
-    ),
-    "unite": (
-        "Unité",
-        "Service",
-        "Direction",
-        "Affectation",
-        "Structure",
-        "Unité d'affectation",
-        "Service d'affectation",
-        "Direction d'affectation",
-        "Structure d'affectation",
-        "Unité organisationnelle",
-    ),
-    "niveau_habilitation": (
-        "Niveau d'habilitation",
-        "Niveau",
-        "Habilitation",
-        "Niveau d'accès",
-        "Droits",
-        "Droits d'accès",
-        "Profil d'habilitation",
-    ),
-    "administrateur_delegue": (
-        "Administrateur délégué",
-        "Délégué",
-        "Admin délégué",
-        "Adm. délégué",
-    ),
+    **{c.nom: c.entetes for c in CHAMPS},
     "identifiant": ("Identifiant",),
     "role": ("Rôle",),
     "statut": ("Statut",),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 
+from cpfadmin.domain.champs import CHAMPS
 from cpfadmin.domain.errors import DonneeInvalide
 
 LONGUEUR_MAX_NOM = 100
@@ -17,14 +18,7 @@ LONGUEUR_MAX_LIBELLE = 100
 # The fields as a person reads them in a message (« Prénom : valeur obligatoire. »,
 # « Téléphone mobile invalide ») — the codes stay in JSON and in the report's « colonne ».
 LIBELLES_CHAMPS = {
-    "nom": "Nom",
-    "prenom": "Prénom",
-    "email": "E-mail",
-    "telephone_fixe": "Téléphone fixe",
-    "telephone_mobile": "Téléphone mobile",
-    "unite": "Unité",
-    "niveau_habilitation": "Niveau d'habilitation",
-    "administrateur_delegue": "Administrateur délégué",
+    **{c.nom: c.libelle for c in CHAMPS},
     "raison_sociale": "Raison sociale",
     "libelle": "Libellé",
     "siret": "SIRET",
