@@ -7,15 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
-
 from cpfadmin.domain import audit, permissions, validation
 from cpfadmin.domain.errors import AccesRefuse, DonneeInvalide
 from cpfadmin.domain.permissions import Action
 from cpfadmin.domain.suggestions import vouliez_vous_dire
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.services.comptes import organisme_par_siret
-from cpfadmin.store.models import EvenementAudit, TeteAudit
 from cpfadmin.store.uow import UniteDeTravail
 
 
@@ -48,23 +45,13 @@ def lister(
                 suggestion=vouliez_vous_dire(action, audit.ACTIONS),
             )
     identifiant = validation.filtre(identifiant, "identifiant", longueur_max=64)
-    requete = select(EvenementAudit)
-    if organisme:
-        requete = requete.where(EvenementAudit.organisme == organisme)
-    if depuis:
-        requete = requete.where(col(EvenementAudit.horodatage) >= depuis)
-    if action:
-        requete = requete.where(EvenementAudit.action == action)
-    if identifiant:
-        ident = identifiant.strip().upper()
-        requete = requete.where(
-            (col(EvenementAudit.acteur) == ident) | (col(EvenementAudit.cible) == ident)
-        )
-    requete = requete.order_by(col(EvenementAudit.seq).desc())
-    if limite:
-        requete = requete.limit(limite)
-    evenements = list(uow.session.exec(requete))
-    evenements.reverse()
+    evenements = uow.audit.derniers(
+        organisme=organisme,
+        depuis=depuis,
+        action=action,
+        identifiant=identifiant.strip().upper() if identifiant else None,
+        limite=limite,
+    )
     return [
         {
             "seq": e.seq,
@@ -105,23 +92,12 @@ def verifier(
     ``reperes`` (seq → digest of signed checkpoints). Streams the events in batches."""
     if not acteur.est_operateur:
         raise AccesRefuse("La vérification de la chaîne d'audit est réservée aux opérateurs.")
-    tete = uow.session.exec(select(TeteAudit).where(TeteAudit.id == 1)).one()
+    tete = uow.audit.tete()
 
     dernier_horodatage: list[datetime] = []
 
     def maillons():  # type: ignore[no-untyped-def]
-        dernier = 0
-        while True:
-            paquet = list(
-                uow.session.exec(
-                    select(EvenementAudit)
-                    .where(EvenementAudit.seq > dernier)
-                    .order_by(col(EvenementAudit.seq))
-                    .limit(lot)
-                )
-            )
-            if not paquet:
-                return
+        for paquet in uow.audit.par_lots(lot):
             for e in paquet:
                 yield audit.Maillon(
                     e.seq,
@@ -134,9 +110,7 @@ def verifier(
                     e.precedent,
                     e.condensat,
                 )
-            dernier = paquet[-1].seq
             dernier_horodatage[:] = [paquet[-1].horodatage]
-            uow.session.expunge_all()
 
     tete_seq, tete_condensat = tete.seq, tete.condensat
     n, rupture = audit.verifier_chaine(

@@ -35,10 +35,8 @@ from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Role, StatutCompte, StatutOrganisme, TypeOrganisme
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.store.models import (
-    AcceptationCgu,
     Compte,
     EtapeConnexion,
-    HistoriqueMotDePasse,
     SessionCompte,
 )
 from cpfadmin.store.uow import UniteDeTravail
@@ -370,13 +368,7 @@ def definir_mot_de_passe(
     compte.temporaire_condensat = None
     compte.temporaire_expire_le = None
     compte.modifie_le = maintenant
-    uow.session.add(
-        HistoriqueMotDePasse(
-            compte_id=compte.id,  # type: ignore[arg-type]
-            hache=compte.mot_de_passe_hache,
-            cree_le=maintenant,
-        )
-    )
+    uow.comptes.historiser(compte.id, compte.mot_de_passe_hache, maintenant)  # type: ignore[arg-type]
 
 
 def message_cgu_refusees(changement: str | None) -> str:
@@ -462,9 +454,7 @@ def terminer_connexion(
                 message_cgu_refusees(changement_requis if mot_de_passe_change else None),
                 suggestion=Commande("login", compte.identifiant, Option("accept_cgu")),
             )
-        uow.session.add(
-            AcceptationCgu(compte_id=compte.id, cgu_id=cgu.id, acceptee_le=maintenant)  # type: ignore[arg-type]
-        )
+        uow.cgu.accepter(compte.id, cgu.id, maintenant)  # type: ignore[arg-type]
         uow.auditer(
             "cgu_acceptees",
             acteur=compte.identifiant,
@@ -559,7 +549,7 @@ def deconnecter(uow: UniteDeTravail, acteur: Acteur, *, toutes: bool = False) ->
     if toutes:
         n = uow.sessions_compte.revoquer_toutes(acteur.compte_id, maintenant)
     else:
-        session = uow.session.get(SessionCompte, acteur.session_id)
+        session = uow.sessions_compte.par_id(acteur.session_id)
         n = 0
         if session is not None and session.revoquee_le is None:
             session.revoquee_le = maintenant

@@ -9,7 +9,7 @@ from cpfadmin.domain import validation
 from cpfadmin.domain.errors import DejaExistant, DonneeInvalide, Introuvable
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.services.acteur import Acteur
-from cpfadmin.store.models import AcceptationCgu, Cgu
+from cpfadmin.store.models import Cgu
 from cpfadmin.store.uow import UniteDeTravail
 
 TAILLE_MAX = 200_000
@@ -76,9 +76,7 @@ def accepter(uow: UniteDeTravail, acteur: Acteur) -> dict[str, Any]:
     if cgu is None:
         raise Introuvable("Aucune version des conditions générales n'est publiée.")
     if uow.cgu.acceptation(acteur.compte_id, cgu.id) is None:  # type: ignore[arg-type]
-        uow.session.add(
-            AcceptationCgu(compte_id=acteur.compte_id, cgu_id=cgu.id, acceptee_le=uow.maintenant())  # type: ignore[arg-type]
-        )
+        uow.cgu.accepter(acteur.compte_id, cgu.id, uow.maintenant())  # type: ignore[arg-type]
         uow.auditer(
             "cgu_acceptees",
             acteur=acteur.identifiant,

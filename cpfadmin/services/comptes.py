@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from cpfadmin.domain import credentials, validation
 from cpfadmin.domain.errors import (
     DejaExistant,
@@ -158,13 +156,9 @@ def creer_compte(
 ) -> tuple[Compte, str]:
     """Create an account with a fresh random identifiant and a temporary password.
     Raises ``DejaExistant`` when the e-mail is already used in the organisme."""
-    from sqlmodel import select
-
     maintenant = uow.maintenant()
     email_cle = validation.cle_email(donnees.email)
-    existe = uow.session.exec(
-        select(Compte).where(Compte.organisme_id == organisme.id, Compte.email_cle == email_cle)
-    ).first()
+    existe = uow.comptes.par_email(organisme.id, email_cle)  # type: ignore[arg-type]
     if existe is not None:
         etat = "" if existe.statut == StatutCompte.ACTIF.value else f" ({existe.statut})"
         raise DejaExistant(
@@ -195,15 +189,9 @@ def creer_compte(
                 maintenant=maintenant,
             )
         )
-        try:
-            # A savepoint: a concurrent writer may have taken the same identifiant meanwhile.
-            with uow.session.begin_nested():
-                uow.session.add(compte)
-        except IntegrityError:
-            if uow.comptes.identifiant_existe(identifiant):
-                continue
-            raise
-        return compte, temporaire
+        # A concurrent writer may have taken the same identifiant meanwhile: draw again.
+        if uow.comptes.ajouter_si_identifiant_libre(compte):
+            return compte, temporaire
     raise RuntimeError("impossible de générer un identifiant libre")  # pragma: no cover
 
 
@@ -404,18 +392,12 @@ def modifier_moi(
 
 
 def changer_email(uow: UniteDeTravail, compte: Compte, email: str) -> None:
-    from sqlmodel import select
-
+    """Give the account a new e-mail. Raises ``DonneeInvalide``, or ``DejaExistant`` when
+    another account of the organisme has that mailbox."""
     nouveau = validation.email(email)
     cle = validation.cle_email(nouveau)
-    if cle != compte.email_cle:
-        pris = uow.session.exec(
-            select(Compte.id).where(
-                Compte.organisme_id == compte.organisme_id, Compte.email_cle == cle
-            )
-        ).first()
-        if pris is not None:
-            raise DejaExistant(f"Un compte existe déjà avec l'e-mail {nouveau} dans cet organisme.")
+    if cle != compte.email_cle and uow.comptes.par_email(compte.organisme_id, cle) is not None:
+        raise DejaExistant(f"Un compte existe déjà avec l'e-mail {nouveau} dans cet organisme.")
     compte.email, compte.email_cle = nouveau, cle
 
 
@@ -425,13 +407,6 @@ def differences(avant: dict[str, Any], apres: dict[str, Any]) -> dict[str, Any]:
     if not cles:
         return {}
     return {"avant": {k: avant.get(k) for k in cles}, "apres": {k: apres.get(k) for k in cles}}
-
-
-def motif_like(texte: str) -> str:
-    """A LIKE pattern finding ``texte`` anywhere, with its ``%`` and ``_`` taken literally
-    (to use with ``escape="\\\\"``)."""
-    echappe = texte.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{echappe}%"
 
 
 def exiger_organisme_actif(organisme: Organisme) -> None:

@@ -11,9 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col, select
-
 from cpfadmin.adapters.mail import Envoi, ErreurTransport, Transport
 from cpfadmin.domain import messages, validation
 from cpfadmin.domain.errors import DonneeInvalide, TransportNonAdmis
@@ -44,15 +41,7 @@ def mettre_en_file_temporaire(
     undelivered messages of the account are superseded (their secret no longer works)."""
     maintenant = uow.maintenant()
     if compte.id is not None:
-        uow.session.exec(  # type: ignore[call-overload]
-            update(Message)
-            .where(
-                col(Message.compte_id) == compte.id,
-                col(Message.statut) == "en_attente",
-                col(Message.secret).is_not(None),
-            )
-            .values(statut="remplace", secret=None)
-        )
+        uow.courrier.remplacer_secrets(compte.id)
     courriel = courriel_temporaire(
         compte.prenom,
         compte.nom,
@@ -130,8 +119,7 @@ def _mettre_en_file(
             expire_le=expire_le,
         )
     )
-    uow.session.add(message)
-    return message
+    return uow.courrier.mettre_en_file(message)
 
 
 def mettre_en_file_avis(
@@ -174,17 +162,6 @@ class RapportLivraison:
             "echecs": [{"id": i, "destinataire": d, "erreur": e} for i, d, e in self.echecs],
             "en_attente": self.restants,
         }
-
-
-def _filtre_organisme(  # type: ignore[no-untyped-def]
-    requete, organisme_id: int | None, compte_id: int | None = None
-):
-    if compte_id is not None:
-        requete = requete.where(col(Message.compte_id) == compte_id)
-    if organisme_id is None:
-        return requete
-    comptes = select(Compte.id).where(Compte.organisme_id == organisme_id)
-    return requete.where(col(Message.compte_id).in_(comptes))
 
 
 def livrer(
@@ -261,60 +238,23 @@ def _reserver(
     compte_id: int | None = None,
 ) -> _Lot:
     maintenant = uow.maintenant()
-    expiration = _filtre_organisme(
-        update(Message).where(
-            col(Message.statut) == "en_attente",
-            col(Message.expire_le).is_not(None),
-            col(Message.expire_le) <= maintenant,
-        ),
-        organisme_id,
-        compte_id,
-    ).values(statut="expire", secret=None)
-    expires = uow.session.exec(expiration).rowcount  # type: ignore[call-overload]
-    dus = _filtre_organisme(
-        select(Message.id)
-        .where(
-            col(Message.statut) == "en_attente",
-            col(Message.prochaine_tentative_le) <= maintenant,
-        )
-        .order_by(col(Message.id))
-        .limit(LOT),
-        organisme_id,
-        compte_id,
-    )
-    ids = list(uow.session.exec(dus))
+    expires = uow.courrier.expirer(maintenant, organisme_id=organisme_id, compte_id=compte_id)
     envois: list[tuple[int, Envoi]] = []
-    if ids:
-        # Claim them: a concurrent sender skips what this one holds.
-        reserves = (
-            uow.session.exec(  # type: ignore[call-overload]
-                update(Message)
-                .where(
-                    col(Message.id).in_(ids),
-                    col(Message.statut) == "en_attente",
-                    col(Message.prochaine_tentative_le) <= maintenant,
-                )
-                .values(prochaine_tentative_le=maintenant + BAIL)
-                .returning(Message.id)
-            )
-            .scalars()
-            .all()
-        )
-        for m in uow.session.exec(
-            select(Message).where(col(Message.id).in_(reserves)).order_by(col(Message.id))
-        ):
-            corps = m.corps.replace(messages.MARQUEUR_SECRET, m.secret or "")
-            # Unique across stores and profiles sharing a mail directory.
-            cle = f"cpfadmin-{m.id}-{int(m.cree_le.timestamp())}-{secrets.token_hex(4)}"
-            envoi = Envoi(cle, expediteur, m.destinataire, m.sujet, corps)
-            envois.append((m.id, envoi))  # type: ignore[arg-type]
+    for m in uow.courrier.reserver(
+        maintenant, maintenant + BAIL, LOT, organisme_id=organisme_id, compte_id=compte_id
+    ):
+        corps = m.corps.replace(messages.MARQUEUR_SECRET, m.secret or "")
+        # Unique across stores and profiles sharing a mail directory.
+        cle = f"cpfadmin-{m.id}-{int(m.cree_le.timestamp())}-{secrets.token_hex(4)}"
+        envoi = Envoi(cle, expediteur, m.destinataire, m.sujet, corps)
+        envois.append((m.id, envoi))  # type: ignore[arg-type]
     uow.commit()
     return _Lot(envois, expires)
 
 
 def _enregistrer(uow: UniteDeTravail, resultats: dict[int, str | None]) -> None:
     maintenant = uow.maintenant()
-    for m in uow.session.exec(select(Message).where(col(Message.id).in_(list(resultats)))):
+    for m in uow.courrier.par_ids(resultats):
         erreur = resultats[m.id]  # type: ignore[index]
         if erreur is None:
             m.statut, m.envoye_le, m.secret, m.derniere_erreur = (
@@ -342,15 +282,8 @@ def _enregistrer(uow: UniteDeTravail, resultats: dict[int, str | None]) -> None:
 def _compter_en_attente(
     fabrique: Callable[[], UniteDeTravail], organisme_id: int | None, compte_id: int | None
 ) -> int:
-    from sqlalchemy import func
-
     with fabrique() as uow:
-        requete = _filtre_organisme(
-            select(func.count()).select_from(Message).where(col(Message.statut) == "en_attente"),
-            organisme_id,
-            compte_id,
-        )
-        return int(uow.session.exec(requete).one())
+        return uow.courrier.compter_en_attente(organisme_id=organisme_id, compte_id=compte_id)
 
 
 def perimetre(acteur: Acteur) -> int | None:
@@ -369,12 +302,6 @@ def lister(
 ) -> list[dict[str, Any]]:
     """Queued and sent messages — never their body nor their secret."""
     organisme_id = perimetre(acteur)
-    requete = _filtre_organisme(
-        select(Message, Compte.identifiant).join(
-            Compte, col(Compte.id) == col(Message.compte_id), isouter=True
-        ),
-        organisme_id,
-    )
     if statut:
         statut = validation.filtre(statut, "statut", longueur_max=32)
         if statut not in STATUTS:
@@ -383,10 +310,7 @@ def lister(
                 champ="statut",
                 suggestion=vouliez_vous_dire(statut, STATUTS),
             )
-        requete = requete.where(col(Message.statut) == statut)
-    requete = requete.order_by(col(Message.id).desc()).limit(limite)
-    lignes = list(uow.session.exec(requete))
-    lignes.reverse()
+    lignes = uow.courrier.derniers(organisme_id=organisme_id, statut=statut, limite=limite)
     return [
         {
             "id": m.id,

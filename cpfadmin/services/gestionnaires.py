@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import col, select
-
 from cpfadmin.domain import validation
 from cpfadmin.domain.errors import DonneeInvalide, EtatIncompatible
 from cpfadmin.domain.permissions import Action, verifier
@@ -24,13 +22,12 @@ from cpfadmin.services.comptes import (
     differences,
     exiger_compte_actif,
     exiger_organisme_actif,
-    motif_like,
     organisme_vise,
     texte_de_recherche,
     vue_compte,
 )
 from cpfadmin.services.unites import unite_par_libelle
-from cpfadmin.store.models import Compte, Organisme, Unite
+from cpfadmin.store.models import Compte, Organisme
 from cpfadmin.store.uow import UniteDeTravail
 
 
@@ -83,7 +80,7 @@ def ajouter(
     compte, temporaire = creer_compte(
         uow, organisme, donnees, role, politiques, unite_id=unite_obj.id if unite_obj else None
     )
-    uow.session.flush()
+    uow.flush()  # the message needs the account's id
     courrier.mettre_en_file_temporaire(uow, compte, organisme, temporaire, url_portail)
     vue = vue_compte(compte, organisme, unite_obj.libelle if unite_obj else None)
     uow.auditer(
@@ -99,27 +96,18 @@ def ajouter(
     return CompteCree(compte.identifiant, vue)
 
 
-def requete_comptes(
+def filtres_comptes(
     uow: UniteDeTravail,
     organisme: Organisme,
-    selection: tuple[Any, ...],
     *,
     unite: str | None = None,
     statut: str | None = None,
-) -> Any:
-    """``selection`` for the accounts of ``organisme`` joined to their unité, in name order,
-    filtered by unité (its name, any case) and statut: what list and export share."""
-    requete = (
-        select(*selection)
-        .join(Unite, col(Unite.id) == col(Compte.unite_id), isouter=True)
-        .where(Compte.organisme_id == organisme.id)
-        .order_by(col(Compte.nom), col(Compte.prenom), col(Compte.id))
-    )
-    if unite:
-        requete = requete.where(Compte.unite_id == unite_par_libelle(uow, organisme, unite).id)
-    if statut:
-        requete = requete.where(Compte.statut == choix(StatutCompte, statut, "statut").value)
-    return requete
+) -> tuple[int | None, str | None]:
+    """The unité's id (from its name, any case) and the statut that a list or an export of
+    the organisme's accounts is filtered by, checked: what list and export share. Raises
+    ``DonneeInvalide``."""
+    unite_id = unite_par_libelle(uow, organisme, unite).id if unite else None
+    return unite_id, choix(StatutCompte, statut, "statut").value if statut else None
 
 
 def lister(
@@ -137,33 +125,24 @@ def lister(
     (organisme, rôle, statut) indexes. A gestionnaire may only see itself (``me``)."""
     organisme = organisme_vise(uow, acteur, organisme_siret)
     verifier(Action.COMPTES_CONSULTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
-    # Plain columns, not ORM objects: a list may return 100,000 accounts.
-    colonnes = [getattr(Compte, nom) for nom in COLONNES_VUE if nom not in JOINTES]
-    requete = requete_comptes(
-        uow, organisme, (*colonnes, col(Unite.libelle).label("unite")), unite=unite, statut=statut
-    )
-    if role:
-        requete = requete.where(Compte.role == choix(Role, role, "role").value)
+    unite_id, statut_v = filtres_comptes(uow, organisme, unite=unite, statut=statut)
+    role_v = choix(Role, role, "role").value if role else None
+    texte = None
     if recherche:
-        recherche = validation.filtre(recherche, "search") or ""
-        motif = motif_like(validation.replier(recherche.strip()))
-        requete = requete.where(col(Compte.recherche).like(motif, escape="\\"))
-    if limite:
-        requete = requete.limit(limite)
-    resultat = uow.session.execute(requete)
-    # Each key from the column of its name (the position of a name is looked up once): a new
-    # column cannot shift the others' values.
-    position = {nom: i for i, nom in enumerate(resultat.keys())}
-    fixes = {
-        "organisme_siret": organisme.siret,
-        "organisme_raison_sociale": organisme.raison_sociale,
-    }
-    ordre = [(nom, position.get(nom)) for nom in COLONNES_VUE]
-    return [{nom: fixes[nom] if i is None else ligne[i] for nom, i in ordre} for ligne in resultat]
+        texte = validation.replier((validation.filtre(recherche, "search") or "").strip())
+    return uow.comptes.lignes(
+        organisme,
+        COLONNES_VUE,
+        unite_id=unite_id,
+        statut=statut_v,
+        role=role_v,
+        recherche=texte,
+        limite=limite,
+    )
 
 
 # The keys of ``vue_compte``, in its order; the organisme's come from the organisme listed,
-# the unité's from the join.
+# the unité's from the join (the store knows which column is which by these names).
 COLONNES_VUE = (
     "identifiant",
     "nom",
@@ -180,7 +159,6 @@ COLONNES_VUE = (
     "cree_le",
     "derniere_connexion_le",
 )
-JOINTES = frozenset({"organisme_siret", "organisme_raison_sociale", "unite"})
 
 
 def _contexte(uow: UniteDeTravail, compte: Compte) -> tuple[Organisme, str | None]:

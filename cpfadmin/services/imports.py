@@ -23,9 +23,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
-from sqlmodel import col, select
-
 from cpfadmin.adapters.fichiers import Source
 from cpfadmin.domain import credentials, tableur, validation
 from cpfadmin.domain.errors import DonneeInvalide
@@ -41,9 +38,9 @@ from cpfadmin.services.comptes import (
     organisme_vise,
     texte_de_recherche,
 )
-from cpfadmin.services.gestionnaires import requete_comptes
+from cpfadmin.services.gestionnaires import filtres_comptes
 from cpfadmin.services.unites import cle as cle_unite
-from cpfadmin.store.models import Compte, Message, Organisme, Unite
+from cpfadmin.store.models import Compte, Organisme, Unite
 from cpfadmin.store.uow import UniteDeTravail
 
 LOT = 2000
@@ -339,19 +336,6 @@ def _normaliser(cellules: dict[str, Any], peut_deleguer: bool) -> dict[str, Any]
     }
 
 
-def _existants(uow: UniteDeTravail, organisme_id: int, cles: list[str]) -> dict[str, Compte]:
-    if not cles:
-        return {}
-    return {
-        c.email_cle: c
-        for c in uow.session.exec(
-            select(Compte).where(
-                Compte.organisme_id == organisme_id, col(Compte.email_cle).in_(cles)
-            )
-        )
-    }
-
-
 def _par_lots(iterable: Iterator[Any], taille: int) -> Iterator[list[Any]]:
     lot: list[Any] = []
     for element in iterable:
@@ -468,7 +452,7 @@ def analyser(
                     entrees.append(
                         LigneRapport(ligne.numero, "rejete", email, None, r.colonne, r.raison)
                     )
-            existants = _existants(uow, organisme.id, [v["email_cle"] for _, v in prets])  # type: ignore[arg-type]
+            existants = uow.comptes.par_emails(organisme.id, [v["email_cle"] for _, v in prets])  # type: ignore[arg-type]
             for numero, v in prets:
                 existant = existants.get(v["email_cle"])
                 if existant is None:
@@ -634,14 +618,13 @@ def _ecrire_lot(
 ) -> list[LigneRapport]:
     # Lock the organisme for the batch: two imports into it take turns (PostgreSQL's READ
     # COMMITTED would let both see an e-mail as free; SQLite's BEGIN IMMEDIATE already does).
-    organisme = uow.session.exec(
-        select(Organisme).where(Organisme.siret == analyse.organisme_siret).with_for_update()
-    ).one()
+    organisme = uow.organismes.par_siret(analyse.organisme_siret, verrouiller=True)
+    assert organisme is not None  # organismes are never deleted
     maintenant = uow.maintenant()
     unites = _unites(uow, organisme, acteur, {v["unite"] for _, v in lot if v["unite"]})
     # Checked again inside the transaction: a re-run, or a concurrent import, may have created
     # some of these accounts since pass 1.
-    existants = _existants(uow, organisme.id, [v["email_cle"] for _, v in lot])  # type: ignore[arg-type]
+    existants = uow.comptes.par_emails(organisme.id, [v["email_cle"] for _, v in lot])  # type: ignore[arg-type]
     issue: list[LigneRapport] = []
     nouveaux: list[tuple[int, dict[str, Any]]] = []
     for numero, v in lot:
@@ -679,14 +662,7 @@ def _ecrire_lot(
             maintenant=maintenant,
         )
         comptes.append(compte)
-    # Core inserts of plain rows (executemany: pipelined on PostgreSQL), then one query for
-    # the new ids; the ORM's per-object bookkeeping is not needed here.
-    uow.session.execute(insert(Compte.__table__), comptes)
-    ids = dict(
-        uow.session.exec(
-            select(Compte.identifiant, Compte.id).where(col(Compte.identifiant).in_(identifiants))
-        ).all()
-    )
+    ids = uow.comptes.inserer_en_masse(comptes)
     courriels = []
     for (numero, v), compte, temporaire in zip(nouveaux, comptes, secrets_, strict=True):
         courriels.append(
@@ -717,7 +693,7 @@ def _ecrire_lot(
             },
         )
         issue.append(LigneRapport(numero, "cree", compte["email"], compte["identifiant"]))
-    uow.session.execute(insert(Message.__table__), courriels)
+    uow.courrier.inserer_en_masse(courriels)
     uow.commit()
     issue.sort(key=lambda ligne: ligne.ligne)  # the report merges in line order
     return issue
@@ -777,13 +753,16 @@ def exporter(
         organisme.id,  # type: ignore[arg-type]
         objet="export",
     )
-    requete = requete_comptes(uow, organisme, (Compte, Unite.libelle), unite=unite, statut=statut)
-    if not statut:
-        requete = requete.where(Compte.statut != StatutCompte.SUPPRIME.value)
-    requete = requete.execution_options(yield_per=1000)
+    unite_id, statut_v = filtres_comptes(uow, organisme, unite=unite, statut=statut)
+    comptes = uow.comptes.pour_export(
+        organisme.id,  # type: ignore[arg-type]
+        unite_id=unite_id,
+        statut=statut_v,
+        sauf_statut=None if statut else StatutCompte.SUPPRIME.value,
+    )
 
     def lignes() -> Iterator[dict[str, Any]]:
-        for compte, libelle in uow.session.exec(requete):
+        for compte, libelle in comptes:
             yield _ligne_export(compte, libelle, validation.forme_francaise)
 
     # The checks above ran now, before the caller writes anything; the rows stream.

@@ -128,7 +128,7 @@ def renouveler(
     compte.mot_de_passe_hache = None
     compte.modifie_le = uow.maintenant()
     sessions = uow.sessions_compte.revoquer_toutes(compte.id, uow.maintenant())  # type: ignore[arg-type]
-    uow.session.flush()
+    uow.flush()
     courrier.mettre_en_file_temporaire(
         uow, compte, organisme, temporaire, url_portail, renouvellement=True
     )

@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import col, select
-
 from cpfadmin.domain import validation
 from cpfadmin.domain.errors import DejaExistant, DonneeInvalide, EtatIncompatible
 from cpfadmin.domain.permissions import Action, verifier
@@ -21,7 +18,6 @@ from cpfadmin.services.comptes import (
     compte_par_identifiant,
     creer_compte,
     differences,
-    motif_like,
     organisme_par_siret,
 )
 from cpfadmin.store.models import Compte, Organisme
@@ -57,25 +53,15 @@ def _statut(valeur: str) -> StatutOrganisme:
 
 
 def vue(uow: UniteDeTravail, organisme: Organisme) -> dict[str, Any]:
-    admin = uow.session.exec(
-        select(Compte.identifiant).where(
-            Compte.organisme_id == organisme.id,
-            Compte.role == Role.ADMINISTRATEUR_PRINCIPAL.value,
-            Compte.statut == StatutCompte.ACTIF.value,
-        )
-    ).first()
-    actifs = uow.session.exec(
-        select(func.count(col(Compte.id))).where(
-            Compte.organisme_id == organisme.id, Compte.statut == StatutCompte.ACTIF.value
-        )
-    ).one()
+    admin = uow.comptes.administrateur_principal(organisme.id)  # type: ignore[arg-type]
+    actifs = uow.comptes.compter_actifs(organisme_id=organisme.id)
     return {
         "siret": organisme.siret,
         "raison_sociale": organisme.raison_sociale,
         "type": organisme.type,
         "statut": organisme.statut,
         "cree_le": organisme.cree_le,
-        "administrateur_principal": admin,
+        "administrateur_principal": admin.identifiant if admin else None,
         "comptes_actifs": actifs,
     }
 
@@ -120,22 +106,17 @@ def lister(
     recherche: str | None = None,
 ) -> list[dict[str, Any]]:
     verifier(Action.ORGANISME_GERER, acteur.habilitation, -1)
-    requete = select(Organisme)
+    valeur_type = None
     if type_:
-        valeur = type_.strip().lower()
-        if valeur != TypeOrganisme.CDC.value:
-            valeur = _type(type_).value
-        requete = requete.where(Organisme.type == valeur)
-    if statut:
-        requete = requete.where(Organisme.statut == _statut(statut).value)
+        valeur_type = type_.strip().lower()
+        if valeur_type != TypeOrganisme.CDC.value:
+            valeur_type = _type(type_).value
+    valeur_statut = _statut(statut).value if statut else None
+    texte = None
     if recherche:
-        recherche = validation.filtre(recherche, "search") or ""
-        motif = motif_like(recherche.strip().lower())
-        requete = requete.where(
-            func.lower(col(Organisme.raison_sociale)).like(motif, escape="\\")
-            | col(Organisme.siret).like(motif, escape="\\")
-        )
-    return [vue(uow, o) for o in uow.session.exec(requete.order_by(col(Organisme.raison_sociale)))]
+        texte = (validation.filtre(recherche, "search") or "").strip().lower()
+    organismes = uow.organismes.lister(type_=valeur_type, statut=valeur_statut, recherche=texte)
+    return [vue(uow, o) for o in organismes]
 
 
 def montrer(uow: UniteDeTravail, acteur: Acteur, siret: str) -> dict[str, Any]:
@@ -178,11 +159,7 @@ def modifier(
             organisme.statut == StatutOrganisme.SUSPENDU.value
             and avant["statut"] != organisme.statut
         ):
-            maintenant = uow.maintenant()
-            for compte_id in uow.session.exec(
-                select(Compte.id).where(Compte.organisme_id == organisme.id)
-            ):
-                uow.sessions_compte.revoquer_toutes(compte_id, maintenant)  # type: ignore[arg-type]
+            uow.sessions_compte.revoquer_organisme(organisme.id, uow.maintenant())  # type: ignore[arg-type]
         uow.auditer(
             "organisme_modifie",
             acteur=acteur.identifiant,
@@ -257,30 +234,22 @@ def designer_administrateur(
             telephone_mobile=donnees.get("telephone_mobile"),  # type: ignore[union-attr]
         )
     maintenant = uow.maintenant()
-    ancien = uow.session.exec(
-        select(Compte)
-        .where(
-            Compte.organisme_id == organisme.id,
-            Compte.role == Role.ADMINISTRATEUR_PRINCIPAL.value,
-            Compte.statut == StatutCompte.ACTIF.value,
-        )
-        .with_for_update()
-    ).first()
+    ancien = uow.comptes.administrateur_principal(organisme.id, verrouiller=True)  # type: ignore[arg-type]
     if ancien is not None:
         ancien.role = Role.ADMINISTRATEUR_DELEGUE.value
         ancien.modifie_le = maintenant
-        uow.session.flush()  # the store allows one active principal admin at a time
+        uow.flush()  # the store allows one active principal admin at a time
     temporaire = None
     if nouveau is None:
         nouveau, temporaire = creer_compte(
             uow, organisme, valides, Role.ADMINISTRATEUR_PRINCIPAL, politiques
         )
-        uow.session.flush()
+        uow.flush()
         courrier.mettre_en_file_temporaire(uow, nouveau, organisme, temporaire, url_portail)
     else:
         nouveau.role = Role.ADMINISTRATEUR_PRINCIPAL.value
         nouveau.modifie_le = maintenant
-        uow.session.flush()
+        uow.flush()
     uow.auditer(
         "administrateur_principal_designe",
         acteur=acteur.identifiant,

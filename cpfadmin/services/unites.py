@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, update
-from sqlmodel import col, select
-
 from cpfadmin.domain import validation
 from cpfadmin.domain.errors import DejaExistant, DonneeInvalide, EtatIncompatible, Introuvable
 from cpfadmin.domain.permissions import Action, verifier
-from cpfadmin.domain.roles import StatutCompte
 from cpfadmin.domain.suggestions import vouliez_vous_dire
 from cpfadmin.services.acteur import Acteur
 from cpfadmin.services.comptes import organisme_vise
-from cpfadmin.store.models import Compte, Organisme, Unite
+from cpfadmin.store.models import Organisme, Unite
 from cpfadmin.store.uow import UniteDeTravail
 
 
@@ -83,19 +79,9 @@ def lister(
         organisme.id,  # type: ignore[arg-type]
         objet="unites",
     )
-    actifs = (
-        select(func.count(col(Compte.id)))
-        .where(Compte.unite_id == Unite.id, Compte.statut == StatutCompte.ACTIF.value)
-        .scalar_subquery()
-    )
-    lignes = uow.session.exec(
-        select(Unite, actifs)
-        .where(Unite.organisme_id == organisme.id)
-        .order_by(col(Unite.libelle_cle))
-    )
     return [
         {"libelle": u.libelle, "organisme_siret": organisme.siret, "comptes_actifs": n}
-        for u, n in lignes
+        for u, n in uow.unites.avec_comptes_actifs(organisme.id)  # type: ignore[arg-type]
     ]
 
 
@@ -111,14 +97,12 @@ def renommer(
     verifier(Action.UNITE_GERER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
     unite = unite_par_libelle(uow, organisme, ancien, pour_modifier=True)
     texte = validation.texte(nouveau, "unite", longueur_max=validation.LONGUEUR_MAX_LIBELLE)
-    if cle(texte) != unite.libelle_cle:
-        pris = uow.session.exec(
-            select(Unite.id).where(
-                Unite.organisme_id == organisme.id, Unite.libelle_cle == cle(texte)
-            )
-        ).first()
-        if pris is not None:
-            raise DejaExistant(f"L'unité « {texte} » existe déjà dans cet organisme.")
+    nouvelle_cle = cle(texte)
+    if (
+        nouvelle_cle != unite.libelle_cle
+        and uow.unites.par_cle(organisme.id, nouvelle_cle) is not None  # type: ignore[arg-type]
+    ):
+        raise DejaExistant(f"L'unité « {texte} » existe déjà dans cet organisme.")
     avant = unite.libelle
     unite.libelle, unite.libelle_cle = texte, cle(texte)
     uow.auditer(
@@ -139,20 +123,13 @@ def supprimer(
     organisme = organisme_vise(uow, acteur, organisme_siret)
     verifier(Action.UNITE_GERER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
     unite = unite_par_libelle(uow, organisme, libelle, pour_modifier=True)
-    actifs = uow.session.exec(
-        select(func.count(col(Compte.id))).where(
-            Compte.unite_id == unite.id, Compte.statut == StatutCompte.ACTIF.value
-        )
-    ).one()
+    actifs = uow.comptes.compter_actifs(unite_id=unite.id)
     if actifs:
         raise EtatIncompatible(
             f"L'unité « {unite.libelle} » est utilisée par {actifs} compte(s) actif(s) : "
             "changez-leur d'unité avant de la supprimer.",
         )
-    detaches = uow.session.exec(  # type: ignore[call-overload]
-        update(Compte).where(col(Compte.unite_id) == unite.id).values(unite_id=None)
-    ).rowcount
-    uow.session.delete(unite)
+    detaches = uow.unites.retirer(unite)
     uow.auditer(
         "unite_supprimee",
         acteur=acteur.identifiant,

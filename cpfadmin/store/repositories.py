@@ -1,14 +1,16 @@
-"""Queries, grouped by aggregate. Services ask these; they never build SQL themselves."""
+"""Queries, grouped by aggregate: organismes, unités, the connection's small tables (CGU,
+sessions, policy, login steps). Accounts, the outbox and the audit journal have modules of
+their own (``store/comptes.py``, ``store/courrier.py``, ``store/audit.py``). Services ask
+these; they never build SQL themselves."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
-from cpfadmin.domain.identifiant import generer_identifiant
-from cpfadmin.domain.roles import TypeOrganisme
+from cpfadmin.domain.roles import StatutCompte, TypeOrganisme
 from cpfadmin.store.models import (
     AcceptationCgu,
     Cgu,
@@ -21,7 +23,7 @@ from cpfadmin.store.models import (
 )
 
 
-class _Depot:
+class Depot:
     def __init__(self, session: Session) -> None:
         self.session = session
 
@@ -31,64 +33,48 @@ class _Depot:
         return objet
 
 
-class Organismes(_Depot):
+def motif_contenant(texte: str) -> str:
+    """A LIKE pattern finding ``texte`` anywhere, with its ``%`` and ``_`` taken literally
+    (to use with ``escape="\\\\"``)."""
+    echappe = texte.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{echappe}%"
+
+
+class Organismes(Depot):
     def par_id(self, organisme_id: int) -> Organisme | None:
         return self.session.get(Organisme, organisme_id)
 
-    def par_siret(self, siret: str) -> Organisme | None:
-        return self.session.exec(select(Organisme).where(Organisme.siret == siret)).first()
+    def par_siret(self, siret: str, *, verrouiller: bool = False) -> Organisme | None:
+        requete = select(Organisme).where(Organisme.siret == siret)
+        if verrouiller:
+            requete = requete.with_for_update()
+        return self.session.exec(requete).first()
 
     def cdc(self) -> Organisme | None:
         return self.session.exec(
             select(Organisme).where(Organisme.type == TypeOrganisme.CDC.value)
         ).first()
 
-
-class Comptes(_Depot):
-    def par_identifiant(self, identifiant: str, *, verrouiller: bool = False) -> Compte | None:
-        requete = select(Compte).where(Compte.identifiant == identifiant)
-        if verrouiller:
-            requete = requete.with_for_update()
-        return self.session.exec(requete).first()
-
-    def par_id(self, compte_id: int, *, verrouiller: bool = False) -> Compte | None:
-        return self.session.get(Compte, compte_id, with_for_update=verrouiller or None)
-
-    def identifiant_existe(self, identifiant: str) -> bool:
-        return (
-            self.session.exec(select(Compte.id).where(Compte.identifiant == identifiant)).first()
-            is not None
-        )
-
-    def identifiants_libres(self, n: int) -> list[str]:
-        """``n`` fresh random identifiants, none of which exists yet: drawn in one batch and
-        checked with one query per draw (the unique constraint still has the last word
-        against a concurrent writer)."""
-        choisis: set[str] = set()
-        while len(choisis) < n:
-            candidats = {generer_identifiant() for _ in range(n - len(choisis))} - choisis
-            pris = set(
-                self.session.exec(
-                    select(Compte.identifiant).where(col(Compte.identifiant).in_(candidats))
-                )
+    def lister(
+        self, *, type_: str | None = None, statut: str | None = None, recherche: str | None = None
+    ) -> list[Organisme]:
+        """In name order; ``recherche`` (already lower-case) is looked for in the lower-cased
+        raison sociale and in the SIRET."""
+        requete = select(Organisme)
+        if type_:
+            requete = requete.where(Organisme.type == type_)
+        if statut:
+            requete = requete.where(Organisme.statut == statut)
+        if recherche is not None:
+            motif = motif_contenant(recherche)
+            requete = requete.where(
+                func.lower(col(Organisme.raison_sociale)).like(motif, escape="\\")
+                | col(Organisme.siret).like(motif, escape="\\")
             )
-            choisis |= candidats - pris
-        return list(choisis)
-
-    def historique(self, compte_id: int, n: int) -> list[str]:
-        from cpfadmin.store.models import HistoriqueMotDePasse as H
-
-        return list(
-            self.session.exec(
-                select(H.hache)
-                .where(H.compte_id == compte_id)
-                .order_by(col(H.cree_le).desc(), col(H.id).desc())
-                .limit(n)
-            )
-        )
+        return list(self.session.exec(requete.order_by(col(Organisme.raison_sociale))))
 
 
-class Unites(_Depot):
+class Unites(Depot):
     def par_id(self, unite_id: int) -> Unite | None:
         return self.session.get(Unite, unite_id)
 
@@ -103,8 +89,34 @@ class Unites(_Depot):
     def de(self, organisme_id: int) -> list[Unite]:
         return list(self.session.exec(select(Unite).where(Unite.organisme_id == organisme_id)))
 
+    def avec_comptes_actifs(self, organisme_id: int) -> list[tuple[Unite, int]]:
+        """The unités of the organisme in name order (casefolded), each with its number of
+        active accounts, in one query."""
+        actifs = (
+            select(func.count(col(Compte.id)))
+            .where(Compte.unite_id == Unite.id, Compte.statut == StatutCompte.ACTIF.value)
+            .scalar_subquery()
+        )
+        return [
+            (unite, n)
+            for unite, n in self.session.exec(
+                select(Unite, actifs)
+                .where(Unite.organisme_id == organisme_id)
+                .order_by(col(Unite.libelle_cle))
+            )
+        ]
 
-class Cgus(_Depot):
+    def retirer(self, unite: Unite) -> int:
+        """Delete the unité; the accounts that still point to it lose the reference (how many
+        is returned)."""
+        detaches = self.session.exec(  # type: ignore[call-overload]
+            update(Compte).where(col(Compte.unite_id) == unite.id).values(unite_id=None)
+        ).rowcount
+        self.session.delete(unite)
+        return detaches
+
+
+class Cgus(Depot):
     def par_version(self, version: str) -> Cgu | None:
         return self.session.exec(select(Cgu).where(Cgu.version == version)).first()
 
@@ -120,8 +132,17 @@ class Cgus(_Depot):
             )
         ).first()
 
+    def accepter(self, compte_id: int, cgu_id: int, le: datetime) -> AcceptationCgu:
+        """Record the acceptance (written with the rest of the transaction)."""
+        acceptation = AcceptationCgu(compte_id=compte_id, cgu_id=cgu_id, acceptee_le=le)
+        self.session.add(acceptation)
+        return acceptation
 
-class Sessions(_Depot):
+
+class Sessions(Depot):
+    def par_id(self, session_id: int) -> SessionCompte | None:
+        return self.session.get(SessionCompte, session_id)
+
     def par_condensat(self, condensat: str) -> SessionCompte | None:
         return self.session.exec(
             select(SessionCompte).where(SessionCompte.jeton_condensat == condensat)
@@ -142,8 +163,20 @@ class Sessions(_Depot):
             requete = requete.where(col(SessionCompte.id) != sauf)
         return self.session.exec(requete).rowcount  # type: ignore[call-overload]
 
+    def revoquer_organisme(self, organisme_id: int, maintenant: datetime) -> int:
+        """End every open session of every account of the organisme."""
+        comptes = select(Compte.id).where(Compte.organisme_id == organisme_id)
+        return self.session.exec(  # type: ignore[call-overload]
+            update(SessionCompte)
+            .where(
+                col(SessionCompte.compte_id).in_(comptes),
+                col(SessionCompte.revoquee_le).is_(None),
+            )
+            .values(revoquee_le=maintenant)
+        ).rowcount
 
-class Politique(_Depot):
+
+class Politique(Depot):
     def valeurs(self) -> dict[str, str]:
         return {r.cle: r.valeur for r in self.session.exec(select(ReglePolitique))}
 
@@ -161,7 +194,7 @@ class Politique(_Depot):
         self.session.flush()
 
 
-class EtapesConnexion(_Depot):
+class EtapesConnexion(Depot):
     def par_condensat(self, condensat: str) -> EtapeConnexion | None:
         return self.session.get(EtapeConnexion, condensat, with_for_update=True)
 

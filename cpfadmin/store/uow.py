@@ -11,16 +11,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from cpfadmin.domain import audit
 from cpfadmin.domain.errors import StockageIndisponible
+from cpfadmin.store import audit as depot_audit
+from cpfadmin.store import comptes as depot_comptes
+from cpfadmin.store import courrier as depot_courrier
 from cpfadmin.store import repositories
 from cpfadmin.store.engine import LECTURE, masquer, raison_pilote
-from cpfadmin.store.models import EvenementAudit, TeteAudit
 
 T = TypeVar("T")
 Horloge = Callable[[], datetime]
@@ -58,7 +59,7 @@ class UniteDeTravail:
     def __enter__(self) -> UniteDeTravail:
         bind = self.moteur.execution_options(**{LECTURE: True}) if self.lecture else self.moteur
         self.session = Session(bind, expire_on_commit=False, autoflush=True)
-        self.comptes = repositories.Comptes(self.session)
+        self.comptes = depot_comptes.Comptes(self.session)
         self.organismes = repositories.Organismes(self.session)
         self.cgu = repositories.Cgus(self.session)
         # the accounts' login sessions (not the ORM session above)
@@ -66,6 +67,9 @@ class UniteDeTravail:
         self.unites = repositories.Unites(self.session)
         self.politique = repositories.Politique(self.session)
         self.etapes = repositories.EtapesConnexion(self.session)
+        self.courrier = depot_courrier.Courrier(self.session)
+        # the journal's reads (``auditer`` below records an event)
+        self.audit = depot_audit.JournalAudit(self.session)
         self._evenements = []
         return self
 
@@ -111,7 +115,7 @@ class UniteDeTravail:
     def _ecrire_audit(self) -> None:
         # The head row is locked last, just before commit, so every writer takes its locks in
         # the same order and the chain is extended by one transaction at a time.
-        tete = self.session.exec(select(TeteAudit).where(TeteAudit.id == 1).with_for_update()).one()
+        tete = self.audit.tete(verrouiller=True)
         seq, precedent = tete.seq, tete.condensat
         lignes = []
         for e in self._evenements:
@@ -119,8 +123,7 @@ class UniteDeTravail:
             condensat = audit.condensat_evenement(seq=seq, precedent=precedent, **e)
             lignes.append({"seq": seq, "precedent": precedent, "condensat": condensat, **e})
             precedent = condensat
-        # One multi-row INSERT: a bulk import writes thousands of events per transaction.
-        self.session.execute(insert(EvenementAudit.__table__), lignes)
+        self.audit.inserer(lignes)
         tete.seq, tete.condensat = seq, precedent
         self._evenements = []
 
@@ -137,6 +140,11 @@ class UniteDeTravail:
                 connexion.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
         finally:
             connexion.close()
+
+    def flush(self) -> None:
+        """Send the pending changes to the store now, before the commit: when a constraint
+        must see them in order (one active principal admin), or a new row's id is needed."""
+        self.session.flush()
 
     def commit(self) -> None:
         if self._evenements:

@@ -24,7 +24,7 @@ from cpfadmin.domain.errors import (
 from cpfadmin.domain.politique import Politiques
 from cpfadmin.services import auth, cgu, comptes, gestionnaires, organismes, unites
 from cpfadmin.services.acteur import Acteur
-from cpfadmin.store import repositories
+from cpfadmin.store import comptes as depot_comptes
 from cpfadmin.store.models import (
     Compte,
     EvenementAudit,
@@ -439,7 +439,7 @@ def test_removal_is_soft_and_the_identifiant_is_never_reused(monde, monkeypatch)
 
     # The generator happens to draw the removed identifiant again: another one is taken.
     tirages = iter([g, "NEWACC23"])
-    monkeypatch.setattr(repositories, "generer_identifiant", lambda: next(tirages))
+    monkeypatch.setattr(depot_comptes, "generer_identifiant", lambda: next(tirages))
     nouveau = monde.ajouter(monde.ap, "Petit", "Inès", "ines.petit@lumiere.example")
     assert nouveau == "NEWACC23"
     assert monde.compte(g).email == "paul.durand@lumiere.example"

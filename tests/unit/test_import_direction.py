@@ -201,6 +201,30 @@ def test_services_never_import_the_cli():
     assert trouve == []
 
 
+SQL = frozenset({"sqlalchemy", "sqlmodel"})
+
+
+def test_services_never_import_sqlalchemy_or_sqlmodel():
+    # Services own the rules, repositories own the SQL (STYLE.md): not even under
+    # TYPE_CHECKING nor inside a function — the store's modules are the only way in.
+    trouve = violations(modules("services"), tous_les_imports, lambda n: racine(n) in SQL)
+    assert trouve == []
+
+
+def test_services_never_reach_past_the_repositories_into_the_orm_session():
+    # ``uow.session`` is the store's: a service asks ``uow.comptes``, ``uow.courrier``…
+    trouve = [
+        f"{f.relative_to(PAQUET.parent)}:{noeud.lineno} utilise {noeud.value.id}.session"
+        for f in modules("services")
+        for noeud in ast.walk(ast.parse(f.read_text(encoding="utf-8"), filename=str(f)))
+        if isinstance(noeud, ast.Attribute)
+        and noeud.attr == "session"
+        and isinstance(noeud.value, ast.Name)
+        and noeud.value.id == "uow"
+    ]
+    assert trouve == []
+
+
 def test_domain_loads_validation_and_hashing_libraries_only_inside_functions():
     trouve = violations(modules("domain"), imports_au_chargement, lambda n: racine(n) in LOURDS)
     assert trouve == []
