@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from cpfadmin.domain.errors import Commande, ErreurCpf, Option, Texte, rediger
+from cpfadmin.domain.errors import Commande, ErreurCpf, Option, Saisie, Texte, rediger
 
 # A value that a shell reads as one word as it is; anything else is quoted.
 _NU = re.compile(r"[\w.@/:%+=,-]+")
@@ -20,7 +20,8 @@ def option(indice: Option) -> str:
 def _argument(argument: str | Option) -> str:
     if isinstance(argument, Option):
         return option(argument)
-    return argument if _NU.fullmatch(argument) else f'"{argument}"'
+    nu = _NU.fullmatch(argument) and not isinstance(argument, Saisie)
+    return argument if nu else f'"{argument}"'
 
 
 def commande(indice: Commande) -> str:

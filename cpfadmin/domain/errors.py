@@ -25,6 +25,10 @@ class Option:
         return f"« {self.nom} »" if self.valeur is None else f"« {self.nom} {self.valeur} »"
 
 
+class Saisie(str):
+    """A value as a person typed it (a libellé with spaces, say): a command line quotes it."""
+
+
 @dataclass(frozen=True, init=False)
 class Commande:
     """A use case to run, by its command path (``"outbox send"``), with its arguments — plain

@@ -8,10 +8,12 @@ from typing import Any
 
 from cpfadmin.domain import credentials, validation
 from cpfadmin.domain.errors import (
+    Commande,
     DejaExistant,
     DonneeInvalide,
     EtatIncompatible,
     Introuvable,
+    Option,
     SaisieRequise,
 )
 from cpfadmin.domain.menu import menu_pour
@@ -38,7 +40,7 @@ def exiger_compte_actif(compte: Compte) -> None:
     if compte.statut != StatutCompte.ACTIF.value:
         raise EtatIncompatible(
             f"Le compte {compte.identifiant} est {compte.statut} : réactivez-le d'abord.",
-            suggestion=f"cpfadmin gestionnaires reactivate {compte.identifiant}",
+            suggestion=Commande("gestionnaires reactivate", compte.identifiant),
         )
 
 
@@ -164,9 +166,7 @@ def creer_compte(
         raise DejaExistant(
             f"Un compte existe déjà avec l'e-mail {donnees.email} dans cet organisme : "
             f"{existe.identifiant}{etat}.",
-            suggestion=(
-                f"cpfadmin gestionnaires reactivate {existe.identifiant}" if etat else None
-            ),
+            suggestion=(Commande("gestionnaires reactivate", existe.identifiant) if etat else None),
         )
     for _ in range(20):
         (identifiant,) = uow.comptes.identifiants_libres(1)
@@ -414,7 +414,7 @@ def exiger_organisme_actif(organisme: Organisme) -> None:
     if organisme.statut != StatutOrganisme.ACTIF.value:
         raise EtatIncompatible(
             f"L'organisme {organisme.siret} est suspendu : réactivez-le d'abord.",
-            suggestion=f"cpfadmin organismes update {organisme.siret} --statut actif",
+            suggestion=Commande("organismes update", organisme.siret, Option("statut", "actif")),
         )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from cpfadmin.adapters.mail import Envoi, ErreurTransport, Transport
 from cpfadmin.domain import messages, validation
-from cpfadmin.domain.errors import DonneeInvalide, TransportNonAdmis
+from cpfadmin.domain.errors import Commande, DonneeInvalide, TransportNonAdmis
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.suggestions import vouliez_vous_dire
@@ -346,7 +346,7 @@ def admettre_transport(transport: str, base_partagee: bool, politiques: Politiqu
             "et vous tiendriez à la fois l'identifiant et le mot de passe. Configurez l'envoi "
             'par SMTP dans le profil ([profiles.NOM.mail] transport = "smtp") ; les messages '
             "restent en file d'ici là.",
-            suggestion="cpfadmin outbox send, une fois SMTP configuré",
+            suggestion=(Commande("outbox send"), ", une fois SMTP configuré"),
         )
     return (
         "transport de courrier « file » sur une base partagée, admis par la politique "

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cpfadmin.domain import validation
-from cpfadmin.domain.errors import DonneeInvalide, EtatIncompatible
+from cpfadmin.domain.errors import Commande, DonneeInvalide, EtatIncompatible, Option
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Niveau, Role, StatutCompte
@@ -200,9 +200,14 @@ def modifier(
     """Change an account's fields, unité, niveau, or grant/withdraw délégué. An empty phone
     clears it (one stays). Audited with before/after."""
     if unite is not None and sans_unite:
-        raise DonneeInvalide("--unite et --sans-unite s'excluent.", champ="unite")
+        raise DonneeInvalide(
+            (Option("unite"), " et ", Option("sans_unite"), " s'excluent."), champ="unite"
+        )
     if niveau is not None and sans_niveau:
-        raise DonneeInvalide("--niveau et --sans-niveau s'excluent.", champ="niveau_habilitation")
+        raise DonneeInvalide(
+            (Option("niveau"), " et ", Option("sans_niveau"), " s'excluent."),
+            champ="niveau_habilitation",
+        )
     compte = compte_par_identifiant(uow, identifiant, verrouiller=True)
     role = Role(compte.role)
     verifier(
@@ -244,7 +249,7 @@ def modifier(
                 raise EtatIncompatible(
                     "Le rôle de l'administrateur principal ne change que par la désignation "
                     "d'un autre administrateur principal.",
-                    suggestion=f"cpfadmin organismes designate-admin {organisme.siret}",
+                    suggestion=Commande("organismes designate-admin", organisme.siret),
                 )
             verifier(
                 Action.DELEGUE_ATTRIBUER,
@@ -302,7 +307,7 @@ def _changer_statut(
             raise EtatIncompatible(
                 "L'administrateur principal ne peut être ni suspendu ni supprimé : "
                 "désignez d'abord un autre administrateur principal.",
-                suggestion=f"cpfadmin organismes designate-admin {organisme.siret}",
+                suggestion=Commande("organismes designate-admin", organisme.siret),
             )
     statut_avant = compte.statut
     maintenant = uow.maintenant()

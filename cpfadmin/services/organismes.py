@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cpfadmin.domain import validation
-from cpfadmin.domain.errors import DejaExistant, DonneeInvalide, EtatIncompatible
+from cpfadmin.domain.errors import Commande, DejaExistant, DonneeInvalide, EtatIncompatible, Option
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Role, StatutCompte, StatutOrganisme, TypeOrganisme
@@ -36,7 +36,7 @@ def _type(valeur: str) -> TypeOrganisme:
         ) from None
     if t is TypeOrganisme.CDC:
         raise DonneeInvalide(
-            "Il n'existe qu'un organisme cdc, créé par « cpfadmin init ».", champ="type"
+            ("Il n'existe qu'un organisme cdc, créé par « ", Commande("init"), " »."), champ="type"
         )
     return t
 
@@ -197,12 +197,25 @@ def designer_administrateur(
         raise EtatIncompatible(f"L'organisme {organisme.siret} est suspendu.")
     if identifiant is not None and donnees and any(donnees.values()):
         raise DonneeInvalide(
-            "Avec --identifiant, le membre désigné garde ses données : retirez --nom, --prenom, "
-            "--email et les téléphones."
+            (
+                "Avec ",
+                Option("identifiant"),
+                ", le membre désigné garde ses données : retirez ",
+                Option("nom"),
+                ", ",
+                Option("prenom"),
+                ", ",
+                Option("email"),
+                " et les téléphones.",
+            )
         )
     if (identifiant is None) == (donnees is None):
         raise DonneeInvalide(
-            "Indiquez soit --identifiant d'un membre, soit les données d'un nouveau compte."
+            (
+                "Indiquez soit ",
+                Option("identifiant"),
+                " d'un membre, soit les données d'un nouveau compte.",
+            )
         )
     nouveau: Compte | None = None
     if identifiant is not None:

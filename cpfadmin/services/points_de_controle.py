@@ -11,7 +11,7 @@ from typing import Any
 
 from cpfadmin.adapters import signature
 from cpfadmin.domain import point_de_controle
-from cpfadmin.domain.errors import DonneeInvalide, EtatIncompatible
+from cpfadmin.domain.errors import DonneeInvalide, EtatIncompatible, Option
 from cpfadmin.domain.point_de_controle import PointDeControle
 from cpfadmin.services import audit
 from cpfadmin.services.acteur import Acteur
@@ -86,7 +86,10 @@ def authentifier(
                     else "mais aucune clé de confiance n'est désignée : rien n'est prouvé (un "
                     "faussaire signe avec sa propre clé)."
                 ),
-                suggestion="--cle-publique FICHIER.pub, ou audit_checkpoint_key dans le profil",
+                suggestion=(
+                    Option("cle_publique", "FICHIER.pub"),
+                    ", ou audit_checkpoint_key dans le profil",
+                ),
             )
         resultat.append((p, source))
     return resultat

@@ -6,7 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from cpfadmin.domain import validation
-from cpfadmin.domain.errors import DejaExistant, DonneeInvalide, EtatIncompatible, Introuvable
+from cpfadmin.domain.errors import (
+    Commande,
+    DejaExistant,
+    DonneeInvalide,
+    EtatIncompatible,
+    Introuvable,
+    Option,
+    Saisie,
+)
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.domain.suggestions import vouliez_vous_dire
 from cpfadmin.services.acteur import Acteur
@@ -35,7 +43,8 @@ def unite_par_libelle(
         raise DonneeInvalide(
             message,
             champ="unite",
-            suggestion=proche or f'cpfadmin unites add "{texte}" --organisme {organisme.siret}',
+            suggestion=proche
+            or Commande("unites add", Saisie(texte), Option("organisme", organisme.siret)),
         )
     return unite
 
