@@ -422,12 +422,12 @@ def importer(
     from cpfadmin.adapters.fichiers import copier_stdin, ouvrir
     from cpfadmin.domain.errors import DonneeInvalide
     from cpfadmin.domain.tableur import Regles
-    from cpfadmin.services import imports
+    from cpfadmin.services import analyse_import, ecriture_import
 
     ctx = contexte()
     regles = Regles.depuis_options(colonne or [], ignorer_colonne or [])
     acteur = ctx.acteur()
-    imports.exiger_organisme(acteur, organisme)
+    analyse_import.exiger_organisme(acteur, organisme)
     if report is not None and report.suffix.lower() not in (".csv", ".json"):
         raise DonneeInvalide("--report : un fichier .csv ou .json.", champ="report")
     if report is not None and not report.parent.is_dir():
@@ -451,7 +451,7 @@ def importer(
         )
         with _progression("Vérification") as avancer:
             analyse = ctx.executer(
-                lambda uow: imports.analyser(
+                lambda uow: analyse_import.analyser(
                     uow,
                     acteur,
                     source,
@@ -467,7 +467,7 @@ def importer(
         if not dry_run:
             politiques, url = ctx.politiques(), ctx.profil.courrier.portal_url
             with _progression("Import", total=analyse.a_creer + analyse.a_mettre_a_jour) as avancer:
-                resultat = imports.importer(
+                resultat = ecriture_import.importer(
                     ctx.fabrique(),
                     ctx.executer,
                     acteur,
@@ -679,7 +679,7 @@ def exporter(
     from cpfadmin.adapters.fichiers import EXTENSIONS, ecrire
     from cpfadmin.domain import tableur
     from cpfadmin.domain.errors import DonneeInvalide, raison_systeme
-    from cpfadmin.services import imports
+    from cpfadmin.services import exportation
 
     ctx = contexte()
     acteur = ctx.acteur()
@@ -700,7 +700,7 @@ def exporter(
         raise DonneeInvalide(f"--format : {format_} (csv, xlsx, json ou ndjson).", champ="format")
 
     def travail(uow):  # type: ignore[no-untyped-def]
-        lignes = imports.exporter(
+        lignes = exportation.exporter(
             uow, acteur, organisme_siret=organisme, unite=unite, statut=statut
         )
         try:
