@@ -357,17 +357,17 @@ SCRIPT_IMPORT = textwrap.dedent(
     from pathlib import Path
     from cpfadmin.adapters.fichiers import ouvrir
     from cpfadmin.cli.context import Contexte
-    from cpfadmin.services import imports
+    from cpfadmin.services import analyse_import, ecriture_import
 
     fichier, siret = sys.argv[1], sys.argv[2]
     ctx = Contexte(url_base=os.environ.get("CPFADMIN_DATABASE_URL"))
     acteur = ctx.acteur()
     debut = time.perf_counter()
     source = ouvrir(Path(fichier))
-    analyse = ctx.executer(lambda uow: imports.analyser(
+    analyse = ctx.executer(lambda uow: analyse_import.analyser(
         uow, acteur, source, organisme_siret=siret, creer_unites=True), lecture=True)
-    resultat = imports.importer(ctx.fabrique(), ctx.executer, acteur, analyse,
-                                ctx.politiques(), "https://portail", nom_source=fichier)
+    resultat = ecriture_import.importer(ctx.fabrique(), ctx.executer, acteur, analyse,
+                                        ctx.politiques(), "https://portail", nom_source=fichier)
     duree = time.perf_counter() - debut
     analyse.valides.unlink()
     print(json.dumps({"duree": duree, "crees": resultat.crees,

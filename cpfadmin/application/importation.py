@@ -14,7 +14,7 @@ from cpfadmin.application.noyau import Groupe
 from cpfadmin.domain.errors import DonneeInvalide, Option, raison_systeme
 
 if TYPE_CHECKING:
-    from cpfadmin.services.imports import Analyse
+    from cpfadmin.services.analyse_import import Analyse
 
 # The report's columns, in order (a CSV report's header, each JSON line's keys).
 COLONNES_RAPPORT = ("ligne", "resultat", "identifiant", "email", "colonne", "raison")
@@ -129,13 +129,13 @@ class Importation(Groupe):
         path, or ``-`` for standard input. Re-running the same file creates nothing twice."""
         from cpfadmin.adapters.fichiers import copier_stdin, ouvrir
         from cpfadmin.domain.tableur import Regles
-        from cpfadmin.services import imports
+        from cpfadmin.services import analyse_import, ecriture_import
 
         suivi = suivi or SansSuivi()
         noyau = self._noyau
         regles = Regles.depuis_options(colonnes or [], ignorer_colonnes or [])
         acteur = noyau.authentifier(jeton)
-        imports.exiger_organisme(acteur, organisme)
+        analyse_import.exiger_organisme(acteur, organisme)
         verifier_rapport(rapport, ecraser)
         chemin, temporaire = (copier_stdin(), True) if fichier == "-" else (Path(fichier), False)
         resultat = Import({}, 0, 0, _nettoyer=[chemin] if temporaire else [])
@@ -149,7 +149,7 @@ class Importation(Groupe):
             )
             with suivi.phase("Vérification") as avancer:
                 analyse = noyau.executer(
-                    lambda uow: imports.analyser(
+                    lambda uow: analyse_import.analyser(
                         uow,
                         acteur,
                         source,
@@ -174,7 +174,7 @@ class Importation(Groupe):
                 politiques, url = noyau.politiques(), noyau.url_portail
                 total = analyse.a_creer + analyse.a_mettre_a_jour
                 with suivi.phase("Import", total=total) as avancer:
-                    ecrit = imports.importer(
+                    ecrit = ecriture_import.importer(
                         noyau.fabrique(),
                         noyau.executer,
                         acteur,
@@ -231,7 +231,7 @@ class Importation(Groupe):
         ``fichier`` — written whole or not at all — or to standard output; how many."""
         from cpfadmin.adapters.fichiers import EXTENSIONS, ecrire
         from cpfadmin.domain import tableur
-        from cpfadmin.services import imports
+        from cpfadmin.services import exportation
 
         if fichier is not None and fichier.suffix.lower() in (".ods", ".fods", ".xls"):
             raise DonneeInvalide(
@@ -252,7 +252,7 @@ class Importation(Groupe):
             )
 
         def travail(uow, acteur):  # type: ignore[no-untyped-def]
-            lignes = imports.exporter(
+            lignes = exportation.exporter(
                 uow, acteur, organisme_siret=organisme, unite=unite, statut=statut
             )
             try:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from cpfadmin.services.imports import LOT
+from cpfadmin.services.analyse_import import LOT
 from tests.conftest import BACKEND, MOT_DE_PASSE_ADMIN
 from tests.support import gabarits
 from tests.support.base import lignes, url_sqlalchemy
