@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from cpfadmin.application.politique import Politique
     from cpfadmin.application.unites import Unites
     from cpfadmin.config import Profil
+    from cpfadmin.domain.errors import Texte
 
 
 class Application:
@@ -45,7 +46,7 @@ class Application:
         profil_nom: str | None = None,
         url_base: str | None = None,
         *,
-        avertir: Callable[[str], None] = _rien,
+        avertir: Callable[[Texte], None] = _rien,
         annoncer_attente: Callable[[str], None] | None = None,
     ) -> None:
         self._noyau = Noyau(

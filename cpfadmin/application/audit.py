@@ -44,27 +44,28 @@ class Audit(Groupe):
         jeton: str | None,
         *,
         points: list[Path] | None = None,
-        cles_publiques: list[Path] | None = None,
+        cles_publiques: dict[Path, str] | None = None,
     ) -> dict[str, Any]:
         """The whole chain (operators; ``EtatIncompatible`` naming the first broken event), and
         that it extends each checkpoint of ``points``, signed by a trusted key: those of
-        ``cles_publiques``, else the profile's ``audit_checkpoint_key``."""
+        ``cles_publiques`` (each file with where the front end says it comes from), else the
+        profile's ``audit_checkpoint_key``."""
         from cpfadmin.services import points_de_controle
 
         contenus = _lire_points(points or [])
-        confiance = self._cles_de_confiance(cles_publiques or []) if contenus else []
+        confiance = self._cles_de_confiance(cles_publiques or {}) if contenus else []
         authentifies = points_de_controle.authentifier(contenus, confiance)
         return self._lire(
             jeton, lambda uow, acteur: points_de_controle.verifier(uow, acteur, authentifies)
         )
 
-    def _cles_de_confiance(self, fichiers: list[Path]) -> list[tuple[bytes, str]]:
+    def _cles_de_confiance(self, fichiers: dict[Path, str]) -> list[tuple[bytes, str]]:
         """The public keys a checkpoint must be signed by, and where each comes from. Never
         the key a checkpoint carries."""
         from cpfadmin.adapters import signature
 
         if fichiers:
-            return [(signature.charger_publique(f), f"--cle-publique {f}") for f in fichiers]
+            return [(signature.charger_publique(f), origine) for f, origine in fichiers.items()]
         profil = self._noyau.profil
         cle = profil.cle_point_de_controle
         if cle is None:

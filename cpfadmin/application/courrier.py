@@ -24,4 +24,4 @@ class Courrier(Groupe):
         recipient and error), ``en_attente``."""
         acteur = self._noyau.authentifier(jeton)
         rapport = self._noyau.livrer(acteur, avertir=False, exiger=True, essais_immediats=3)
-        return rapport.as_dict()
+        return rapport.en_dict()

@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from cpfadmin.application.noyau import Groupe
-from cpfadmin.domain.errors import DonneeInvalide, Option, raison_systeme
+from cpfadmin.domain.errors import (
+    DonneeInvalide,
+    Option,
+    Texte,
+    depuis_json,
+    raison_systeme,
+    rediger,
+)
 
 if TYPE_CHECKING:
     from cpfadmin.services.analyse_import import Analyse
@@ -56,9 +63,14 @@ class Import:
     _analyse: Analyse | None = field(default=None, repr=False)
     _nettoyer: list[Path] = field(default_factory=list, repr=False)
 
-    def lignes(self) -> Iterator[dict[str, Any]]:
+    def lignes(self, rediger: Callable[[Texte], str | None] = rediger) -> Iterator[dict[str, Any]]:
+        """The report's lines in file order, each reason worded by ``rediger`` (a front end's
+        own wording of the hints; neutral by default)."""
         assert self._analyse is not None
-        return self._analyse.rapport.lignes()
+        for ligne in self._analyse.rapport.lignes():
+            if ligne["raison"] is not None and not isinstance(ligne["raison"], str):
+                ligne["raison"] = rediger(depuis_json(ligne["raison"]))
+            yield ligne
 
     def fermer(self) -> None:
         for chemin in self._nettoyer:
@@ -121,11 +133,13 @@ class Importation(Groupe):
         rapport: Path | None = None,
         ecraser: bool = False,
         suivi: Suivi | None = None,
+        rediger: Callable[[Texte], str | None] = rediger,
     ) -> Import:
         """Every row checked before anything is written (pass 1), then written in batches
         (pass 2), the temporary passwords delivered; ``simulation`` stops after pass 1. The
         report — each account created with its identifiant, each row rejected with its reason
-        — goes to ``rapport`` if given, and is the returned ``Import``'s lines. ``fichier`` is a
+        — goes to ``rapport`` if given (its reasons worded by ``rediger``), and is the returned
+        ``Import``'s lines. ``fichier`` is a
         path, or ``-`` for standard input. Re-running the same file creates nothing twice."""
         from cpfadmin.adapters.fichiers import copier_stdin, ouvrir
         from cpfadmin.domain.tableur import Regles
@@ -192,7 +206,7 @@ class Importation(Groupe):
                     "rejetes": analyse.rejetes,
                 }
             if rapport is not None:
-                _ecrire_rapport(rapport, analyse.rapport.lignes())
+                _ecrire_rapport(rapport, resultat.lignes(rediger))
             if not simulation:
                 envois = resume["crees"] or None
                 with suivi.phase("Envoi des e-mails", total=envois, unite="e-mails") as avancer:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from cpfadmin.adapters.jetons import CoffreJetons
     from cpfadmin.config import Profil
+    from cpfadmin.domain.errors import Texte
     from cpfadmin.domain.politique import Politiques
     from cpfadmin.services.acteur import Acteur
     from cpfadmin.services.courrier import RapportLivraison
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def _rien(_message: str) -> None:
+def _rien(_message: Texte) -> None:
     return None
 
 
@@ -38,7 +39,7 @@ class Noyau:
         profil_nom: str | None = None,
         url_base: str | None = None,
         *,
-        avertir: Callable[[str], None] = _rien,
+        avertir: Callable[[Texte], None] = _rien,
         annoncer_attente: Callable[[str], None] | None = None,
     ) -> None:
         self.profil_nom = profil_nom
@@ -191,7 +192,7 @@ class Noyau:
         ``compte_id`` only that account's (a gestionnaire's own notices). A failure is a
         warning: the change is saved and the message stays queued — and so is a transport the
         store does not admit, unless ``exiger`` (``outbox send``) makes it the error."""
-        from cpfadmin.domain.errors import TransportNonAdmis
+        from cpfadmin.domain.errors import Commande, TransportNonAdmis
         from cpfadmin.services import courrier
 
         try:
@@ -218,8 +219,12 @@ class Noyau:
         if rapport.echecs and avertir:
             _, destinataire, erreur = rapport.echecs[0]
             self.avertir(
-                f"message à {destinataire} non remis ({erreur}) ; {rapport.restants} message(s) "
-                "restent en file et seront renvoyés par « cpfadmin outbox send »."
+                (
+                    f"message à {destinataire} non remis ({erreur}) ; {rapport.restants} "
+                    "message(s) restent en file et seront renvoyés par « ",
+                    Commande("outbox send"),
+                    " ».",
+                )
             )
         return rapport
 

@@ -119,7 +119,9 @@ def verify(
     """
     ctx = contexte()
     vue = ctx.app.audit.verifier(
-        ctx.session(), points=checkpoint or [], cles_publiques=cle_publique or []
+        ctx.session(),
+        points=checkpoint or [],
+        cles_publiques={f: f"--cle-publique {f}" for f in cle_publique or []},
     )
     prouves = vue.get("points_de_controle")
     if not prouves:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cpfadmin.domain.errors import ErreurCpf
+from cpfadmin.domain.errors import ErreurCpf, Texte
 
 if TYPE_CHECKING:
     from cpfadmin.application import Application
@@ -56,9 +56,13 @@ class Contexte:
             return
         _ecrire_erreur(message)
 
-    def avertir(self, message: str) -> None:
+    def avertir(self, message: Texte) -> None:
         """A warning on stderr: a line of text, or with ``-o json`` one JSON object
-        ``{"avertissement": {"message": …}}`` per line, like errors."""
+        ``{"avertissement": {"message": …}}`` per line, like errors; its hints worded as a
+        command line says them."""
+        from cpfadmin.cli.redaction import texte
+
+        message = texte(message) or ""
         if self.sortie == "json":
             import json
 

@@ -21,6 +21,7 @@ from cpfadmin.cli.options import (
     Organisme,
     Oui,
 )
+from cpfadmin.cli.redaction import texte
 
 app = typer.Typer(
     help="Habiliter et gérer les gestionnaires d'un organisme.\n\n"
@@ -399,6 +400,7 @@ def importer(
         rapport=report,
         ecraser=force,
         suivi=_Suivi(ctx),
+        rediger=texte,
     ) as resultat:
         _afficher_rapport(ctx, resultat, dry_run)
     if resultat.rejetes:
@@ -500,11 +502,11 @@ def _afficher_rapport(ctx, resultat, dry_run: bool) -> None:  # type: ignore[no-
     if ctx.sortie == "json":
         from cpfadmin.cli.output import ecrire_json_en_flux
 
-        ecrire_json_en_flux(sys.stdout, entete, "lignes", resultat.lignes())
+        ecrire_json_en_flux(sys.stdout, entete, "lignes", resultat.lignes(texte))
         return
     resume = entete["resume"]
     tout = resultat.total <= LIGNES_AFFICHEES_MAX
-    montrees = [e for e in resultat.lignes() if tout or e["resultat"] == "rejete"]
+    montrees = [e for e in resultat.lignes(texte) if tout or e["resultat"] == "rejete"]
     if montrees:
         ctx.afficher(montrees, colonnes=COLONNES_RAPPORT)
     if not tout:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cpfadmin.domain import tableur, validation
-from cpfadmin.domain.errors import DonneeInvalide
+from cpfadmin.domain.errors import DonneeInvalide, Option, Texte
 
 
 class LigneLue(Protocol):
@@ -68,9 +68,14 @@ def lire_colonnes(source: Tableau, regles: tableur.Regles) -> Colonnes:
             autre, rang_autre = vues[colonne]
             if rang == rang_autre or colonne in secours:
                 raise DonneeInvalide(
-                    f"Les colonnes « {autre} » et « {entete} » désignent toutes deux "
-                    f'{_libelle(colonne)} : gardez-en une (--ignorer-colonne "{entete}" ou '
-                    f'--ignorer-colonne "{autre}") ; rien n\'a été importé.',
+                    (
+                        f"Les colonnes « {autre} » et « {entete} » désignent toutes deux "
+                        f"{_libelle(colonne)} : gardez-en une (",
+                        Option("ignorer_colonne", f'"{entete}"'),
+                        " ou ",
+                        Option("ignorer_colonne", f'"{autre}"'),
+                        ") ; rien n'a été importé.",
+                    ),
                     champ="fichier",
                 )
             principale, secondaire = (autre, entete) if rang_autre < rang else (entete, autre)
@@ -90,7 +95,9 @@ def lire_colonnes(source: Tableau, regles: tableur.Regles) -> Colonnes:
     return Colonnes(correspondance, secours, inconnues, ignorees)
 
 
-def _message_manquantes(source: Tableau, manquantes: list[str], inconnues: list[str]) -> str:
+def _message_manquantes(
+    source: Tableau, manquantes: list[str], inconnues: list[str]
+) -> tuple[Texte, ...]:
     lues = ", ".join(f"« {e} »" for e in source.entetes if e) or "aucun"
     texte = (
         f"Colonne(s) obligatoire(s) absente(s) : {', '.join(_libelle(c) for c in manquantes)} "
@@ -98,18 +105,21 @@ def _message_manquantes(source: Tableau, manquantes: list[str], inconnues: list[
         + (f", feuille « {source.feuille} »" if source.feuille else "")
         + f" : {lues})."
     )
-    pistes = []
+    pistes: list[Texte] = []
     for colonne in manquantes:
         for entete in inconnues:
             if colonne in tableur.colonnes_proches(entete):
-                pistes.append(f'--colonne {colonne}="{entete}"')
+                pistes += [" " if pistes else "", Option("colonne", f'{colonne}="{entete}"')]
+    parties: list[Texte] = [texte]
     if pistes:
-        texte += " Si c'est bien elle, indiquez-la : " + " ".join(pistes) + "."
+        parties += [" Si c'est bien elle, indiquez-la : ", *pistes, "."]
     else:
-        texte += (
-            " Renommez l'en-tête de la colonne (« Nom », « Prénom », « E-mail »…) ou indiquez-la :"
-            f' --colonne {manquantes[0]}="En-tête du fichier".'
-        )
+        parties += [
+            " Renommez l'en-tête de la colonne (« Nom », « Prénom », « E-mail »…) ou indiquez-la : ",
+            Option("colonne", f'{manquantes[0]}="En-tête du fichier"'),
+            ".",
+        ]
+    texte = ""
     if not source.entete_trouvee and (source.ligne_entete > 1 or source.avant_entete):
         texte += (
             f" Aucune des {tableur.LIGNES_AVANT_ENTETE} premières lignes ne porte les colonnes nom, "
@@ -117,12 +127,11 @@ def _message_manquantes(source: Tableau, manquantes: list[str], inconnues: list[
         )
     autres = [f for f in source.feuilles if f != source.feuille]
     if autres:
-        texte += (
-            " Autres feuilles du classeur : "
-            + ", ".join(f"« {f} »" for f in autres)
-            + " (--feuille NOM)."
-        )
-    return texte
+        texte += " Autres feuilles du classeur : " + ", ".join(f"« {f} »" for f in autres) + " ("
+    parties.append(texte)
+    if autres:
+        parties += [Option("feuille", "NOM"), ")."]
+    return tuple(parties)
 
 
 def verifier_colonnes_inconnues(source: Tableau, colonnes: Colonnes) -> list[str]:
@@ -139,15 +148,14 @@ def verifier_colonnes_inconnues(source: Tableau, colonnes: Colonnes) -> list[str
         if len(remplies) == len(colonnes.inconnues):
             break
     if remplies:
-        raise DonneeInvalide(
-            " ".join(_message_inconnue(e, n) for e, n in remplies.items())
-            + " Rien n'a été importé.",
-            champ="fichier",
-        )
+        parties: list[Texte] = []
+        for entete, numero in remplies.items():
+            parties += [*([" "] if parties else []), *_message_inconnue(entete, numero)]
+        raise DonneeInvalide((*parties, " Rien n'a été importé."), champ="fichier")
     return list(colonnes.inconnues)
 
 
-def _message_inconnue(entete: str, numero: int) -> str:
+def _message_inconnue(entete: str, numero: int) -> tuple[Texte, ...]:
     proches = tableur.colonnes_proches(entete)
     cible = proches[0] if proches else "CHAMP"
     devinette = (
@@ -155,8 +163,11 @@ def _message_inconnue(entete: str, numero: int) -> str:
     )
     return (
         f"Colonne « {entete} » inconnue, remplie (ligne {numero}){devinette} Renommez "
-        f'l\'en-tête, indiquez la colonne (--colonne {cible}="{entete}") ou écartez-la '
-        f'(--ignorer-colonne "{entete}").'
+        "l'en-tête, indiquez la colonne (",
+        Option("colonne", f'{cible}="{entete}"'),
+        ") ou écartez-la (",
+        Option("ignorer_colonne", f'"{entete}"'),
+        ").",
     )
 
 
@@ -164,7 +175,7 @@ class Rejet(Exception):
     """A row the import sets aside, the column at fault and why: it never leaves the import,
     it becomes a line of the report."""
 
-    def __init__(self, colonne: str | None, raison: str) -> None:
+    def __init__(self, colonne: str | None, raison: Texte) -> None:
         self.colonne, self.raison = colonne, raison
 
 

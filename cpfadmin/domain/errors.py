@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,30 @@ def rediger(
     if isinstance(texte, Commande):
         return commande(texte)
     return "".join(rediger(partie, option=option, commande=commande) or "" for partie in texte)
+
+
+def en_json(texte: Texte | None) -> Any:
+    """``texte`` as JSON values (a report spooled to a file, a response body): a string, or
+    its hints as objects — ``{"option": …, "valeur": …}``, ``{"commande": …, "arguments": …}``."""
+    if texte is None or isinstance(texte, str):
+        return texte
+    if isinstance(texte, Option):
+        return {"option": texte.nom, "valeur": texte.valeur}
+    if isinstance(texte, Commande):
+        return {"commande": texte.chemin, "arguments": [en_json(a) for a in texte.arguments]}
+    return [en_json(partie) for partie in texte]
+
+
+def depuis_json(valeur: Any) -> Texte | None:
+    """The text ``en_json`` wrote."""
+    if valeur is None or isinstance(valeur, str):
+        return valeur
+    if isinstance(valeur, list):
+        return tuple(depuis_json(partie) or "" for partie in valeur)
+    if "option" in valeur:
+        return Option(valeur["option"], valeur.get("valeur"))
+    arguments = [depuis_json(a) for a in valeur.get("arguments", [])]
+    return Commande(valeur["commande"], *(a for a in arguments if isinstance(a, str | Option)))
 
 
 class ErreurCpf(Exception):

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cpfadmin.domain.errors import AccesRefuse, Commande
+from cpfadmin.domain.errors import AccesRefuse, Commande, Texte
 from cpfadmin.domain.roles import Role, TypeOrganisme
 
 
@@ -137,7 +137,7 @@ CDC = "c'est le rôle des opérateurs de la Caisse des Dépôts."
 # What a gestionnaire is told when he asks, in his own organisme, for what his rôle does not
 # allow: the thing he asked for, and whom to ask. ``objet`` names the thing when one action
 # covers several (the accounts, the unités and the export are all ``COMPTES_CONSULTER``).
-REFUS_GESTIONNAIRE: Mapping[tuple[Action, str | None], str] = {
+REFUS_GESTIONNAIRE: Mapping[tuple[Action, str | None], Texte] = {
     (Action.CGU_PUBLIER, None): "Un gestionnaire ne publie pas les conditions générales "
     f"d'utilisation : {CDC}",
     (Action.ADMIN_DESIGNER, None): f"Un gestionnaire ne désigne pas d'administrateur : {CDC}",
@@ -167,9 +167,12 @@ REFUS_GESTIONNAIRE: Mapping[tuple[Action, str | None], str] = {
     f"organisme : {ADMINISTRATEUR}",
     (Action.COMPTES_CONSULTER, "export"): "Un gestionnaire n'exporte pas les comptes de son "
     f"organisme : {ADMINISTRATEUR}",
-    (Action.COMPTES_CONSULTER, "organisme"): "Un gestionnaire ne consulte pas la fiche de son "
-    "organisme (son nom et son SIRET sont dans « cpfadmin me ») : "
-    f"{ADMINISTRATEUR}",
+    (Action.COMPTES_CONSULTER, "organisme"): (
+        "Un gestionnaire ne consulte pas la fiche de son organisme (son nom et son SIRET sont "
+        "dans « ",
+        Commande("me"),
+        f" ») : {ADMINISTRATEUR}",
+    ),
     (Action.AUDIT_LIRE, None): "Un gestionnaire ne consulte pas le journal d'audit de son "
     f"organisme : {ADMINISTRATEUR}",
     (Action.MESSAGES_CONSULTER, None): "Un gestionnaire ne consulte pas les messages envoyés "

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cpfadmin.domain.champs import CHAMPS
-from cpfadmin.domain.errors import DonneeInvalide
+from cpfadmin.domain.errors import DonneeInvalide, Option
 
 # The columns an import reads: the fields an administrator types (``champs``), in order.
 COLONNES_IMPORT = tuple(c.nom for c in CHAMPS)
@@ -114,13 +114,20 @@ class Regles:
             champ, entete = champ.strip(), entete.strip().strip("\"'«» ")
             if not egal or not champ or not entete:
                 raise DonneeInvalide(
-                    f'--colonne {option} : la forme est CHAMP="En-tête" '
-                    '(par exemple --colonne administrateur_delegue="Délégué (O/N)").',
+                    (
+                        Option("colonne", option),
+                        ' : la forme est CHAMP="En-tête" (par exemple ',
+                        Option("colonne", 'administrateur_delegue="Délégué (O/N)"'),
+                        ").",
+                    ),
                     champ="colonne",
                 )
             if champ not in COLONNES_IMPORT:
                 raise DonneeInvalide(
-                    f"--colonne : champ inconnu « {champ} » ({', '.join(COLONNES_IMPORT)}).",
+                    (
+                        Option("colonne"),
+                        f" : champ inconnu « {champ} » ({', '.join(COLONNES_IMPORT)}).",
+                    ),
                     champ="colonne",
                     suggestion=vouliez_vous_dire(champ, COLONNES_IMPORT),
                 )

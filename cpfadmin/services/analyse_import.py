@@ -25,7 +25,7 @@ from typing import Any
 
 from cpfadmin.adapters.fichiers import Source
 from cpfadmin.domain import entetes, tableur, validation
-from cpfadmin.domain.errors import DonneeInvalide
+from cpfadmin.domain.errors import Commande, DonneeInvalide, Option
 from cpfadmin.domain.permissions import Action, autorise, verifier
 from cpfadmin.domain.roles import Role, StatutCompte
 from cpfadmin.services.acteur import Acteur
@@ -89,7 +89,7 @@ def _normaliser(cellules: dict[str, Any], peut_deleguer: bool) -> dict[str, Any]
         )
     except DonneeInvalide as e:
         colonne = e.champ if e.champ != "telephone" else "telephone_fixe/telephone_mobile"
-        raise entetes.Rejet(colonne, e.message) from None
+        raise entetes.Rejet(colonne, e.texte) from None
     if delegue and not peut_deleguer:
         raise entetes.Rejet(
             "administrateur_delegue",
@@ -124,10 +124,13 @@ def exiger_organisme(acteur: Acteur, organisme_siret: str | None) -> None:
     (whose agents are not in an employer's file). An administrator imports into his own."""
     if acteur.est_operateur and not organisme_siret:
         raise DonneeInvalide(
-            "Opérateur : indiquez l'organisme où importer avec --organisme SIRET (sans lui, "
-            "les comptes iraient dans l'organisme CDC) ; rien n'a été importé.",
+            (
+                "Opérateur : indiquez l'organisme où importer avec ",
+                Option("organisme", "SIRET"),
+                " (sans lui, les comptes iraient dans l'organisme CDC) ; rien n'a été importé.",
+            ),
             champ="organisme",
-            suggestion="cpfadmin gestionnaires import FICHIER --organisme SIRET",
+            suggestion=Commande("gestionnaires import", "FICHIER", Option("organisme", "SIRET")),
         )
 
 
@@ -145,7 +148,10 @@ def analyser(
     """Pass 1: validate every row, write nothing. Raises ``AccesRefuse`` (as ``add``) and
     ``DonneeInvalide`` for a file that cannot be read or lacks a required column."""
     if sur_existant not in SUR_EXISTANT:
-        raise DonneeInvalide(f"--on-existing : {sur_existant} (skip, update ou fail).")
+        raise DonneeInvalide(
+            (Option("on_existing"), f" : {sur_existant} (skip, update ou fail)."),
+            champ="on_existing",
+        )
     exiger_organisme(acteur, organisme_siret)
     organisme = organisme_vise(uow, acteur, organisme_siret)
     verifier(Action.GESTIONNAIRE_AJOUTER, acteur.habilitation, organisme.id)  # type: ignore[arg-type]
@@ -207,8 +213,12 @@ def analyser(
                         else:
                             raise entetes.Rejet(
                                 "unite",
-                                f"Unité inconnue : « {ligne_valide['unite']} » (créez-la, ou "
-                                "relancez avec --create-unites).",
+                                (
+                                    f"Unité inconnue : « {ligne_valide['unite']} » (créez-la, "
+                                    "ou relancez avec ",
+                                    Option("create_unites"),
+                                    ").",
+                                ),
                             )
                     prets.append((ligne.numero, ligne_valide))
                 except entetes.Rejet as r:

@@ -155,7 +155,7 @@ class RapportLivraison:
     echecs: list[tuple[int, str, str]] = field(default_factory=list)  # id, destinataire, erreur
     restants: int = 0
 
-    def as_dict(self) -> dict[str, Any]:
+    def en_dict(self) -> dict[str, Any]:
         return {
             "envoyes": self.envoyes,
             "expires": self.expires,

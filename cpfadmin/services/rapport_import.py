@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from cpfadmin.domain.errors import Texte, en_json
+
 
 @dataclass
 class LigneRapport:
@@ -18,16 +20,18 @@ class LigneRapport:
     email: str | None = None
     identifiant: str | None = None
     colonne: str | None = None
-    raison: str | None = None
+    raison: Texte | None = None
 
-    def as_dict(self) -> dict[str, Any]:
+    def en_dict(self) -> dict[str, Any]:
+        """The line as the spool keeps it: the reason's hints as JSON objects, for each front
+        end to word (``Import.lignes``)."""
         return {
             "ligne": self.ligne,
             "resultat": self.resultat,
             "identifiant": self.identifiant,
             "email": self.email,
             "colonne": self.colonne,
-            "raison": self.raison,
+            "raison": en_json(self.raison),
         }
 
 
@@ -45,7 +49,7 @@ class JournalRapport:
     def ajouter(self, ligne: LigneRapport, *, ecriture: bool = False) -> None:
         self.compteurs[ligne.resultat] = self.compteurs.get(ligne.resultat, 0) + 1
         (self._ecriture if ecriture else self._analyse).write(
-            json.dumps(ligne.as_dict(), ensure_ascii=False) + "\n"
+            json.dumps(ligne.en_dict(), ensure_ascii=False) + "\n"
         )
 
     def lignes(self) -> Iterator[dict[str, Any]]:

@@ -55,7 +55,7 @@ RAISONS_PILOTE = (
     ("disk i/o error", "erreur d'entrée-sortie sur le disque"),
     ("database or disk is full", "disque plein"),
     ("database is locked", "base verrouillée par un autre processus"),
-    ("no such table", "schéma incomplet (lancez cpfadmin db upgrade)"),
+    ("no such table", "schéma incomplet (une table manque : mettez le schéma à jour)"),
     ("password authentication failed", "authentification refusée par le serveur"),
     ("no password supplied", "mot de passe du serveur manquant"),
     ("connection refused", "connexion refusée (le serveur est-il démarré ?)"),

@@ -120,7 +120,7 @@ def test_delivery_writes_the_secret_to_the_mail_and_purges_it_from_the_store(
     _, temporaire = habiliter(base, politiques, o, "Alice")
     dossier = tmp_path / "courrier"
     rapport = courrier.livrer(base, TransportFichier(dossier), EXPEDITEUR, pause=sans_pause)
-    assert rapport.as_dict() == {"envoyes": 1, "expires": 0, "echecs": [], "en_attente": 0}
+    assert rapport.en_dict() == {"envoyes": 1, "expires": 0, "echecs": [], "en_attente": 0}
 
     (fichier,) = fichiers(dossier)
     message = lire_message(fichier.read_bytes())

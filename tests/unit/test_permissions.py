@@ -25,7 +25,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cpfadmin.cli.redaction import suggestion
+from cpfadmin.cli.redaction import message, suggestion
 from cpfadmin.domain.errors import AccesRefuse
 from cpfadmin.domain.permissions import (
     REFUS_GESTIONNAIRE,
@@ -483,7 +483,8 @@ def test_a_refusal_names_the_action_and_the_target_role_in_french():
 
 def test_every_action_has_a_sentence_for_a_gestionnaire():
     assert {action for action, _ in REFUS_GESTIONNAIRE} == set(Action)
-    for phrase in REFUS_GESTIONNAIRE.values():
+    for texte in REFUS_GESTIONNAIRE.values():
+        phrase = message(AccesRefuse(texte))
         assert phrase.startswith("Un gestionnaire ") and phrase.endswith("."), phrase
         assert " : " in phrase, phrase  # what he may not do : whom to ask
 
