@@ -134,12 +134,14 @@ class Importation(Groupe):
         ecraser: bool = False,
         suivi: Suivi | None = None,
         rediger: Callable[[Texte], str | None] = rediger,
+        livrer: bool = True,
     ) -> Import:
         """Every row checked before anything is written (pass 1), then written in batches
         (pass 2), the temporary passwords delivered; ``simulation`` stops after pass 1. The
         report — each account created with its identifiant, each row rejected with its reason
         — goes to ``rapport`` if given (its reasons worded by ``rediger``), and is the returned
-        ``Import``'s lines. ``fichier`` is a
+        ``Import``'s lines. Without ``livrer``, the temporary passwords stay queued for the next
+        delivery (``outbox send``; a server delivers after answering). ``fichier`` is a
         path, or ``-`` for standard input. Re-running the same file creates nothing twice."""
         from cpfadmin.adapters.fichiers import copier_stdin, ouvrir
         from cpfadmin.domain.tableur import Regles
@@ -207,7 +209,7 @@ class Importation(Groupe):
                 }
             if rapport is not None:
                 _ecrire_rapport(rapport, resultat.lignes(rediger))
-            if not simulation:
+            if livrer and not simulation:
                 envois = resume["crees"] or None
                 with suivi.phase("Envoi des e-mails", total=envois, unite="e-mails") as avancer:
                     noyau.livrer(acteur, progression=avancer)

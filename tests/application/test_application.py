@@ -276,3 +276,22 @@ class _Suivi:
 
     def lecture(self, lecture):  # type: ignore[no-untyped-def]
         self.lectures.append(lecture)
+
+
+def test_an_import_may_leave_its_mail_queued_for_a_later_delivery(app, jeton_operateur, tmp_path):
+    app.organismes.ajouter(
+        jeton_operateur, siret="73282932000074", raison_sociale="Mairie", type_="employeur_public"
+    )
+    fichier = tmp_path / "agents.csv"
+    fichier.write_text(
+        "nom;prenom;email;telephone_mobile\nDurand;Paul;paul.durand@exemple.fr;0612345678\n",
+        encoding="utf-8",
+    )
+    with app.importation.importer(
+        jeton_operateur, str(fichier), organisme="73282932000074", livrer=False
+    ) as resultat:
+        assert resultat.entete["resume"]["crees"] == 1
+    assert not any(m["To"] == "paul.durand@exemple.fr" for m in courriels())
+    assert [m["statut"] for m in app.courrier.lister(jeton_operateur)] == ["en_attente"]
+    assert app.courrier.envoyer(jeton_operateur)["envoyes"] == 1
+    assert any(m["To"] == "paul.durand@exemple.fr" for m in courriels())
