@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-from cpfadmin.domain.champs import CHAMPS
+from cpfadmin.domain.champs import CHAMPS, Champ
 from cpfadmin.domain.errors import DonneeInvalide
 
 LONGUEUR_MAX_NOM = 100
@@ -66,6 +66,14 @@ def texte(valeur: str | None, champ: str, *, longueur_max: int = LONGUEUR_MAX_NO
             f"{libelle_champ(champ)} : ne peut pas commencer par « {valeur[0]} ».", champ=champ
         )
     return valeur
+
+
+def texte_libre(champ: Champ, valeur: str | None) -> str | None:
+    """A plain-text field of an account (``champs.TEXTES_LIBRES``): as ``texte``, within the
+    field's length; an optional one left empty is None."""
+    if not champ.obligatoire and (valeur is None or not valeur.strip()):
+        return None
+    return texte(valeur, champ.nom, longueur_max=champ.longueur_max)
 
 
 def filtre(valeur: str | None, champ: str, *, longueur_max: int = 200) -> str | None:

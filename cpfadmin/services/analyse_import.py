@@ -25,6 +25,7 @@ from typing import Any
 
 from cpfadmin.adapters.fichiers import Source
 from cpfadmin.domain import entetes, tableur, validation
+from cpfadmin.domain.champs import TEXTES_LIBRES
 from cpfadmin.domain.errors import Commande, DonneeInvalide, Option
 from cpfadmin.domain.permissions import Action, autorise, verifier
 from cpfadmin.domain.roles import Role, StatutCompte
@@ -72,12 +73,11 @@ def _normaliser(cellules: dict[str, Any], peut_deleguer: bool) -> dict[str, Any]
     """A row's cells → the account to create, or ``entetes.Rejet`` naming the column and reason."""
     try:
         donnees = DonneesCompte.valider(
-            nom=cellules["nom"],
-            prenom=cellules["prenom"],
             email=cellules["email"],
             telephone_fixe=cellules["telephone_fixe"],
             telephone_mobile=cellules["telephone_mobile"],
             niveau=cellules["niveau_habilitation"],
+            **{c.nom: cellules[c.nom] for c in TEXTES_LIBRES},
         )
         delegue = tableur.delegue(cellules["administrateur_delegue"])
         unite = (
@@ -96,8 +96,7 @@ def _normaliser(cellules: dict[str, Any], peut_deleguer: bool) -> dict[str, Any]
             "Seuls l'administrateur principal et la CDC nomment des administrateurs délégués.",
         )
     return {
-        "nom": donnees.nom,
-        "prenom": donnees.prenom,
+        **donnees.textes,
         "email": donnees.email,
         "email_cle": validation.cle_email(donnees.email),
         "telephone_fixe": donnees.telephone_fixe,

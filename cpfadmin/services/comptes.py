@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cpfadmin.domain import credentials, validation
+from cpfadmin.domain.champs import TEXTES_LIBRES
 from cpfadmin.domain.errors import (
     Commande,
     DejaExistant,
@@ -48,8 +49,7 @@ def nouveau_compte(
     *,
     identifiant: str,
     organisme_id: int,
-    nom: str,
-    prenom: str,
+    textes: dict[str, str | None],
     email: str,
     telephone_fixe: str | None,
     telephone_mobile: str | None,
@@ -62,12 +62,11 @@ def nouveau_compte(
 ) -> dict[str, Any]:
     """The columns of a new account — active, its temporary password kept as a digest: the one
     builder of a single creation (an ORM object) and of an import (Core rows by the
-    thousand)."""
+    thousand). ``textes``: the plain-text fields (``champs.TEXTES_LIBRES``), validated."""
     champs: dict[str, Any] = {
         "identifiant": identifiant,
         "organisme_id": organisme_id,
-        "nom": nom,
-        "prenom": prenom,
+        **{c.nom: textes.get(c.nom) for c in TEXTES_LIBRES},
         "email": email,
         "email_cle": validation.cle_email(email),
         "telephone_fixe": telephone_fixe,
@@ -89,25 +88,32 @@ def nouveau_compte(
 
 @dataclass(frozen=True)
 class DonneesCompte:
-    """What an administrator types to create an account, validated and normalised."""
+    """What an administrator types to create an account, validated and normalised; the plain
+    texts (nom, prénom and any field of ``champs.TEXTES_LIBRES``) by their key in ``textes``."""
 
-    nom: str
-    prenom: str
+    textes: dict[str, str | None]
     email: str
     telephone_fixe: str | None
     telephone_mobile: str | None
     niveau: Niveau | None = None
 
+    @property
+    def nom(self) -> str:
+        return self.textes["nom"] or ""
+
+    @property
+    def prenom(self) -> str:
+        return self.textes["prenom"] or ""
+
     @classmethod
     def valider(
         cls,
         *,
-        nom: str | None,
-        prenom: str | None,
         email: str | None,
         telephone_fixe: str | None,
         telephone_mobile: str | None,
         niveau: str | None = None,
+        **textes: str | None,
     ) -> DonneesCompte:
         from cpfadmin.domain.errors import DonneeInvalide
 
@@ -123,9 +129,11 @@ class DonneesCompte:
                 ) from None
         else:
             niveau_v = None
+        inconnus = set(textes) - {c.nom for c in TEXTES_LIBRES}
+        if inconnus:  # pragma: no cover - a caller's mistake, not the user's
+            raise TypeError(f"champs inconnus : {sorted(inconnus)}")
         return cls(
-            nom=validation.texte(nom, "nom"),
-            prenom=validation.texte(prenom, "prenom"),
+            textes={c.nom: validation.texte_libre(c, textes.get(c.nom)) for c in TEXTES_LIBRES},
             email=validation.email(email),
             telephone_fixe=fixe,
             telephone_mobile=mobile,
@@ -175,8 +183,7 @@ def creer_compte(
             **nouveau_compte(
                 identifiant=identifiant,
                 organisme_id=organisme.id,  # type: ignore[arg-type]
-                nom=donnees.nom,
-                prenom=donnees.prenom,
+                textes=donnees.textes,
                 email=donnees.email,
                 telephone_fixe=donnees.telephone_fixe,
                 telephone_mobile=donnees.telephone_mobile,
@@ -259,8 +266,7 @@ def vue_compte(compte: Compte, organisme: Organisme, unite_libelle: str | None) 
     """An account as the CLI shows it (snake_case French keys of SPEC §5); never a secret."""
     return {
         "identifiant": compte.identifiant,
-        "nom": compte.nom,
-        "prenom": compte.prenom,
+        **{c.nom: getattr(compte, c.nom) for c in TEXTES_LIBRES},
         "email": compte.email,
         "telephone_fixe": compte.telephone_fixe,
         "telephone_mobile": compte.telephone_mobile,

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from cpfadmin.domain import credentials
+from cpfadmin.domain.champs import TEXTES_LIBRES
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Role
@@ -143,8 +144,7 @@ def _ecrire_lot(
         compte = nouveau_compte(
             identifiant=identifiant,
             organisme_id=organisme.id,  # type: ignore[arg-type]
-            nom=v["nom"],
-            prenom=v["prenom"],
+            textes={c.nom: v[c.nom] for c in TEXTES_LIBRES},
             email=v["email"],
             telephone_fixe=v["telephone_fixe"],
             telephone_mobile=v["telephone_mobile"],
@@ -177,8 +177,7 @@ def _ecrire_lot(
             organisme=organisme.siret,
             cible=compte["identifiant"],
             details={
-                "nom": compte["nom"],
-                "prenom": compte["prenom"],
+                **{c.nom: compte[c.nom] for c in TEXTES_LIBRES},
                 "email": compte["email"],
                 "role": compte["role"],
                 "unite": v["unite"],
@@ -203,7 +202,8 @@ def _mettre_a_jour(
 ) -> None:
     unite_avant = uow.unites.par_id(compte.unite_id) if compte.unite_id else None
     avant = vue_compte(compte, organisme, unite_avant.libelle if unite_avant else None)
-    compte.nom, compte.prenom = v["nom"], v["prenom"]
+    for champ in TEXTES_LIBRES:
+        setattr(compte, champ.nom, v[champ.nom])
     compte.telephone_fixe, compte.telephone_mobile = v["telephone_fixe"], v["telephone_mobile"]
     compte.niveau_habilitation = v["niveau_habilitation"]
     compte.unite_id = unites[cle_unite(v["unite"])] if v["unite"] else None

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from cpfadmin.domain import validation
+from cpfadmin.domain.champs import TEXTES_LIBRES
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.domain.roles import Role, StatutCompte
 from cpfadmin.services.acteur import Acteur
@@ -55,8 +56,7 @@ def _ligne_export(
 ) -> dict[str, Any]:
     return {
         "identifiant": compte.identifiant,
-        "nom": compte.nom,
-        "prenom": compte.prenom,
+        **{c.nom: getattr(compte, c.nom) for c in TEXTES_LIBRES},
         "email": compte.email,
         "telephone_fixe": national(compte.telephone_fixe),
         "telephone_mobile": national(compte.telephone_mobile),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cpfadmin.domain import validation
+from cpfadmin.domain.champs import TEXTES_LIBRES
 from cpfadmin.domain.errors import Commande, DonneeInvalide, EtatIncompatible, Option
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.domain.politique import Politiques
@@ -44,14 +45,13 @@ def ajouter(
     url_portail: str,
     *,
     organisme_siret: str | None,
-    nom: str | None,
-    prenom: str | None,
     email: str | None,
     telephone_fixe: str | None = None,
     telephone_mobile: str | None = None,
     unite: str | None = None,
     niveau: str | None = None,
     delegue: bool = False,
+    **textes: str | None,
 ) -> CompteCree:
     """Habilitate a gestionnaire (or a delegated admin with ``delegue``) in an organisme; its
     temporary password is queued for its e-mail only. Raises ``AccesRefuse`` (only AP(O), AD(O)
@@ -69,12 +69,11 @@ def ajouter(
         )
     exiger_organisme_actif(organisme)
     donnees = DonneesCompte.valider(
-        nom=nom,
-        prenom=prenom,
         email=email,
         telephone_fixe=telephone_fixe,
         telephone_mobile=telephone_mobile,
         niveau=niveau,
+        **textes,
     )
     unite_obj = unite_par_libelle(uow, organisme, unite) if unite else None
     compte, temporaire = creer_compte(
@@ -89,7 +88,14 @@ def ajouter(
         organisme=organisme.siret,
         cible=compte.identifiant,
         details={
-            k: vue[k] for k in ("nom", "prenom", "email", "role", "unite", "niveau_habilitation")
+            k: vue[k]
+            for k in (
+                *(c.nom for c in TEXTES_LIBRES),
+                "email",
+                "role",
+                "unite",
+                "niveau_habilitation",
+            )
         },
     )
     uow.commit()
@@ -145,8 +151,7 @@ def lister(
 # the unité's from the join (the store knows which column is which by these names).
 COLONNES_VUE = (
     "identifiant",
-    "nom",
-    "prenom",
+    *(c.nom for c in TEXTES_LIBRES),
     "email",
     "telephone_fixe",
     "telephone_mobile",
@@ -186,8 +191,6 @@ def modifier(
     acteur: Acteur,
     identifiant: str,
     *,
-    nom: str | None = None,
-    prenom: str | None = None,
     email: str | None = None,
     telephone_fixe: str | None = None,
     telephone_mobile: str | None = None,
@@ -196,9 +199,10 @@ def modifier(
     niveau: str | None = None,
     sans_niveau: bool = False,
     delegue: bool | None = None,
+    **textes: str | None,
 ) -> dict[str, Any]:
-    """Change an account's fields, unité, niveau, or grant/withdraw délégué. An empty phone
-    clears it (one stays). Audited with before/after."""
+    """Change an account's fields (``textes``: its plain texts, by key), unité, niveau, or
+    grant/withdraw délégué. An empty phone clears it (one stays). Audited with before/after."""
     if unite is not None and sans_unite:
         raise DonneeInvalide(
             (Option("unite"), " et ", Option("sans_unite"), " s'excluent."), champ="unite"
@@ -221,10 +225,9 @@ def modifier(
     organisme, unite_avant = _contexte(uow, compte)
     avant = vue_compte(compte, organisme, unite_avant)
 
-    if nom is not None:
-        compte.nom = validation.texte(nom, "nom")
-    if prenom is not None:
-        compte.prenom = validation.texte(prenom, "prenom")
+    for champ in TEXTES_LIBRES:
+        if textes.get(champ.nom) is not None:
+            setattr(compte, champ.nom, validation.texte_libre(champ, textes[champ.nom]))
     if telephone_fixe is not None or telephone_mobile is not None:
         compte.telephone_fixe, compte.telephone_mobile = validation.telephones(
             compte.telephone_fixe if telephone_fixe is None else telephone_fixe,

@@ -239,12 +239,12 @@ def designer_administrateur(
                 f"{nouveau.identifiant} est déjà l'administrateur principal de cet organisme."
             )
     else:
+        saisies = dict(donnees or {})
         valides = DonneesCompte.valider(
-            nom=donnees.get("nom"),  # type: ignore[union-attr]
-            prenom=donnees.get("prenom"),  # type: ignore[union-attr]
-            email=donnees.get("email"),  # type: ignore[union-attr]
-            telephone_fixe=donnees.get("telephone_fixe"),  # type: ignore[union-attr]
-            telephone_mobile=donnees.get("telephone_mobile"),  # type: ignore[union-attr]
+            email=saisies.pop("email", None),
+            telephone_fixe=saisies.pop("telephone_fixe", None),
+            telephone_mobile=saisies.pop("telephone_mobile", None),
+            **saisies,
         )
     maintenant = uow.maintenant()
     ancien = uow.comptes.administrateur_principal(organisme.id, verrouiller=True)  # type: ignore[arg-type]
