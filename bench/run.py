@@ -19,7 +19,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 import uuid
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 RACINE = Path(__file__).resolve().parent.parent
+PROGRAMMES = RACINE / "bench" / "programmes"
 PYTHON = sys.executable
 MOT_DE_PASSE = "Mesure-Rapide-Fiable-2026!"
 
@@ -91,6 +91,37 @@ def alterner(a: Callable[[], float], b: Callable[[], float], n: int) -> tuple[fl
         xa.append(a())
         xb.append(b())
     return statistics.median(xa), statistics.median(xb)
+
+
+def programme(nom: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    """Run ``bench/programmes/<nom>.py`` as ``python -m bench.programmes.<nom> ARGS…``, the
+    checkout first on its ``PYTHONPATH`` so that it imports ``bench`` and ``cpfadmin`` whatever
+    the current directory; exits with the end of its stderr if it fails."""
+    chemins = [str(RACINE), *filter(None, [env.get("PYTHONPATH")])]
+    r = subprocess.run(
+        [PYTHON, "-m", f"bench.programmes.{nom}", *args],
+        env=dict(env, PYTHONPATH=os.pathsep.join(chemins)),
+        capture_output=True,
+    )
+    if r.returncode != 0:
+        raise SystemExit(f"échec de bench.programmes.{nom} : {r.stderr.decode()[-800:]}")
+    return r
+
+
+def sortie_json(nom: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
+    """The JSON a program of ``bench/programmes/`` prints."""
+    return json.loads(programme(nom, *args, env=env).stdout)
+
+
+def duree_declaree(nom: str, *args: str, env: dict[str, str]) -> float:
+    """The time a program of ``bench/programmes/`` reports (a last ``DUREE=`` line on stderr)."""
+    return float(programme(nom, *args, env=env).stderr.decode().rsplit("DUREE=", 1)[1])
+
+
+def chemin_programme(nom: str) -> str:
+    """The path of ``bench/programmes/<nom>.py``, for a reference timed as a whole process and
+    run by path like the script it stands for."""
+    return str(PROGRAMMES / f"{nom}.py")
 
 
 def cpf(
@@ -160,49 +191,17 @@ def store_initialise(
 
 
 # --- 1. start-up: --help ------------------------------------------------------------------------
-APP_MINIMALE = textwrap.dedent(
-    """
-    import typer
-    app = typer.Typer()
-    for nom in ("a", "b", "c", "d", "e"):
-        app.add_typer(typer.Typer(), name=nom)
-    @app.callback()
-    def principal():
-        "Application minimale."
-    app()
-    """
-)
-
-
-APP_TYPER_BCRYPT = textwrap.dedent(
-    """
-    import sys
-    import typer
-    app = typer.Typer()
-    for nom in ("a", "b", "c", "d", "e"):
-        app.add_typer(typer.Typer(), name=nom)
-    @app.command()
-    def login(identifiant: str, password_stdin: bool = False):
-        import bcrypt
-        sys.stdin.readline()
-        bcrypt.checkpw(b"x" * 44, {hache!r})
-    app()
-    """
-)
-
-
 def bench_aide(n: int) -> list[Mesure]:
     with tempfile.TemporaryDirectory() as d:
         maison = Path(d)
         env = environnement(maison)
-        minimale = maison / "minimale.py"
-        minimale.write_text(APP_MINIMALE)
+        minimale = chemin_programme("minimale")
         mesures = []
         for args in (["--help"], ["gestionnaires", "--help"]):
             m, ref = alterner(
                 lambda a=args: chrono([PYTHON, "-m", "cpfadmin", *a], env),
                 lambda a=args: chrono(
-                    [PYTHON, str(minimale), *(["a", "--help"] if len(a) > 1 else ["--help"])], env
+                    [PYTHON, minimale, *(["a", "--help"] if len(a) > 1 else ["--help"])], env
                 ),
                 n,
             )
@@ -243,12 +242,11 @@ def bench_login(n: int) -> list[Mesure]:
         )
         # The framework's own floor: a minimal Typer app whose one command reads a line and
         # verifies one bcrypt hash — no database, no session, nothing else.
-        typer_seul = Path(d) / "typer_login.py"
-        typer_seul.write_text(APP_TYPER_BCRYPT.format(hache=hache.encode()))
+        env_typer = dict(env, BENCH_EMPREINTE_BCRYPT=hache)
         minimale, ref3 = alterner(
             lambda: chrono(
-                [PYTHON, str(typer_seul), "login", identifiant, "--password-stdin"],
-                env,
+                [PYTHON, chemin_programme("typer_login"), "login", identifiant, "--password-stdin"],
+                env_typer,
                 entree=f"{MOT_DE_PASSE}\n".encode(),
             ),
             lambda: chrono(reference, env),
@@ -351,60 +349,6 @@ def fichier_csv(chemin: Path, lignes: int) -> None:
             )
 
 
-SCRIPT_IMPORT = textwrap.dedent(
-    """
-    import json, os, resource, sys, time
-    from pathlib import Path
-    from cpfadmin.adapters.fichiers import ouvrir
-    from cpfadmin.cli.context import Contexte
-    from cpfadmin.services import imports
-
-    fichier, siret = sys.argv[1], sys.argv[2]
-    ctx = Contexte(url_base=os.environ.get("CPFADMIN_DATABASE_URL"))
-    acteur = ctx.acteur()
-    debut = time.perf_counter()
-    source = ouvrir(Path(fichier))
-    analyse = ctx.executer(lambda uow: imports.analyser(
-        uow, acteur, source, organisme_siret=siret, creer_unites=True), lecture=True)
-    resultat = imports.importer(ctx.fabrique(), ctx.executer, acteur, analyse,
-                                ctx.politiques(), "https://portail", nom_source=fichier)
-    duree = time.perf_counter() - debut
-    analyse.valides.unlink()
-    print(json.dumps({"duree": duree, "crees": resultat.crees,
-                      "rss_max_mo": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-    """
-)
-
-SCRIPT_BRUT = textwrap.dedent(
-    """
-    import json, sys, time
-    from sqlalchemy import insert, select
-    from cpfadmin.store.engine import creer_moteur
-    from cpfadmin.store.models import Compte, EvenementAudit, Message, Organisme, Unite
-
-    source_url, cible_url = sys.argv[1], sys.argv[2]
-    source, cible = creer_moteur(source_url), creer_moteur(cible_url)
-    def lire(c, requete):
-        return [dict(r._mapping) for r in c.execute(requete)]
-    with source.connect() as c:
-        organismes = lire(c, select(Organisme.__table__))
-        unites = lire(c, select(Unite.__table__))
-        comptes = lire(c, select(Compte.__table__).where(Compte.role != "administrateur_principal"))
-        evenements = lire(c, select(EvenementAudit.__table__).where(EvenementAudit.action == "compte_cree"))
-        messages = lire(c, select(Message.__table__))
-    with cible.begin() as c:  # what the import found in place: not timed
-        c.execute(insert(Organisme.__table__), organismes)
-        c.execute(insert(Unite.__table__), unites)
-    debut = time.perf_counter()
-    with cible.begin() as c:
-        c.execute(insert(Compte.__table__), comptes)
-        c.execute(insert(EvenementAudit.__table__), evenements)
-        c.execute(insert(Message.__table__), messages)
-    print(json.dumps({"duree": time.perf_counter() - debut, "lignes": len(comptes)}))
-    """
-)
-
-
 def _base_pg(url_admin: str) -> tuple[str, Callable[[], None]]:
     import psycopg
     from sqlalchemy.engine import make_url
@@ -460,12 +404,7 @@ def importer_une_fois(lignes: int, url_admin: str | None) -> tuple[float, float,
                 url_brut = f"sqlite:///{maison / 'brut.db'}"
             env_brut = dict(env, CPFADMIN_DATABASE_URL=url_brut)
             cpf(env_brut, "db", "upgrade")
-            r = subprocess.run(
-                [PYTHON, "-c", SCRIPT_BRUT, url_source, url_brut], env=env, capture_output=True
-            )
-            if r.returncode:
-                raise SystemExit(r.stderr.decode()[-800:])
-            brut = json.loads(r.stdout)
+            brut = sortie_json("brut", url_source, url_brut, env=env)
             return sortie["duree"], brut["duree"], sortie["rss_max_mo"]
         finally:
             for f in nettoyages:
@@ -512,45 +451,6 @@ def bench_memoire(petit: int, grand: int) -> list[Mesure]:
 # Notes for the report that belong to no measure (an ODS row skipped, say).
 REMARQUES: list[str] = []
 PROFIL_LIBREOFFICE = "file:///tmp/lo-bench-profile"
-
-SCRIPT_LECTURE = textwrap.dedent(
-    """
-    import sys, time
-    from pathlib import Path
-    lecteur, fichier = sys.argv[1], sys.argv[2]
-    if lecteur == "calamine":
-        import python_calamine
-        from cpfadmin.adapters.fichiers import ouvrir
-        debut = time.perf_counter()
-        source = ouvrir(Path(fichier))
-        n = 0
-        for _ in range(2):  # validation pass, then writing pass
-            for ligne in source.lignes():
-                n += 1
-    else:  # what the former SourceXlsx did: one load for the header, one per pass
-        from openpyxl import load_workbook
-        debut = time.perf_counter()
-        def feuille():
-            flux = open(fichier, "rb")
-            classeur = load_workbook(flux, read_only=True, data_only=True)
-            return flux, classeur, classeur.worksheets[0].iter_rows(values_only=True)
-        flux, classeur, rangees = feuille()
-        entetes = ["" if e is None else str(e).strip() for e in next(rangees)]
-        classeur.close(); flux.close()
-        n = 0
-        for _ in range(2):
-            flux, classeur, rangees = feuille()
-            for numero, cellules in enumerate(rangees, start=1):
-                if numero == 1 or not any(c not in (None, "") for c in cellules):
-                    continue
-                valeurs = dict(zip(entetes, cellules, strict=False))
-                n += 1
-            classeur.close(); flux.close()
-    duree = time.perf_counter() - debut
-    print(n)
-    sys.stderr.write(f"\\nDUREE={duree}\\n")
-    """
-)
 
 
 def classeur_xlsx(csv_chemin: Path, xlsx_chemin: Path) -> None:
@@ -653,17 +553,12 @@ def bench_classeurs(lignes: int, n: int, petit: int, grand: int) -> list[Mesure]
             return sur_une_copie(format_, lambda maison: chrono(commande, environnement(maison)))
 
         def import_seul(format_: str) -> float:
-            """SCRIPT_IMPORT's own timing, as bench_import: from ouvrir() to the rows written."""
+            """The importer program's own timing, as bench_import: from ouvrir() to the rows
+            written."""
 
             def mesurer(maison: Path) -> float:
-                r = subprocess.run(
-                    [PYTHON, "-c", SCRIPT_IMPORT, str(fichiers[format_]), siret],
-                    env=environnement(maison),
-                    capture_output=True,
-                )
-                if r.returncode:
-                    raise SystemExit(r.stderr.decode()[-800:])
-                return json.loads(r.stdout)["duree"]
+                fichier = str(fichiers[format_])
+                return sortie_json("importer", fichier, siret, env=environnement(maison))["duree"]
 
             return sur_une_copie(format_, mesurer)
 
@@ -706,12 +601,8 @@ def bench_classeurs(lignes: int, n: int, petit: int, grand: int) -> list[Mesure]
         # For information: the reader alone, the XLSX read twice as an import reads it.
         env = environnement(dossier)
         cal, opx = alterner(
-            lambda: duree_declaree(
-                [PYTHON, "-c", SCRIPT_LECTURE, "calamine", str(fichiers["xlsx"])], env
-            ),
-            lambda: duree_declaree(
-                [PYTHON, "-c", SCRIPT_LECTURE, "openpyxl", str(fichiers["xlsx"])], env
-            ),
+            lambda: duree_declaree("lecture", "calamine", str(fichiers["xlsx"]), env=env),
+            lambda: duree_declaree("lecture", "openpyxl", str(fichiers["xlsx"]), env=env),
             n,
         )
         mesures.append(
@@ -766,72 +657,13 @@ def pic_import(maison: Path, fichier: Path, lignes: int) -> float:
 
 
 def _importer(env: dict[str, str], fichier: Path, siret: str, lignes: int) -> dict[str, Any]:
-    """One run of SCRIPT_IMPORT: its JSON (time, peak RSS), every row created."""
-    r = subprocess.run(
-        [PYTHON, "-c", SCRIPT_IMPORT, str(fichier), siret], env=env, capture_output=True
-    )
-    if r.returncode:
-        raise SystemExit(r.stderr.decode()[-800:])
-    sortie = json.loads(r.stdout)
+    """One run of the importer program: its JSON (time, peak RSS), every row created."""
+    sortie = sortie_json("importer", str(fichier), siret, env=env)
     assert sortie["crees"] == lignes, sortie
     return sortie
 
 
 # --- 5. list on a large store -------------------------------------------------------------------
-SCRIPT_LISTE_BRUTE = textwrap.dedent(
-    """
-    import json, sqlite3, sys, time
-    import psycopg
-    debut = time.perf_counter()
-    url, organisme_id, libelle_cle = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    requete = (
-        "SELECT c.identifiant, c.nom, c.prenom, c.email, c.telephone_fixe, c.telephone_mobile,"
-        " o.siret AS organisme_siret, u.libelle AS unite, c.niveau_habilitation, c.role, c.statut,"
-        " c.cree_le FROM compte c JOIN organisme o ON o.id = c.organisme_id"
-        " JOIN unite u ON u.id = c.unite_id"
-        " WHERE c.organisme_id = {p} AND u.libelle_cle = {p} ORDER BY c.nom, c.prenom, c.id"
-    )
-    if url.startswith("sqlite"):
-        connexion = sqlite3.connect(url.removeprefix("sqlite:///"))
-        curseur = connexion.execute(requete.format(p="?"), (organisme_id, libelle_cle))
-    else:
-        connexion = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
-        curseur = connexion.execute(requete.format(p="%s"), (organisme_id, libelle_cle))
-    noms = [d[0] for d in curseur.description]
-    lignes = [dict(zip(noms, r)) for r in curseur]
-    sys.stdout.write(json.dumps(lignes, ensure_ascii=False, indent=2, default=str))
-    sys.stdout.flush()
-    sys.stderr.write(f"\\nDUREE={time.perf_counter() - debut}\\n")
-    """
-)
-
-# The same command as on the command line, run by the CLI in-process once the modules it uses
-# are imported: the time from the command's start to its JSON written.
-SCRIPT_LISTE_CPF = textwrap.dedent(
-    """
-    import sys, time
-    import psycopg
-    import sqlalchemy.dialects.postgresql.psycopg, sqlalchemy.dialects.sqlite.pysqlite
-    import cpfadmin.adapters.tokens, cpfadmin.cli.output, cpfadmin.config
-    import cpfadmin.services.auth, cpfadmin.services.gestionnaires, cpfadmin.store.migrate
-    from cpfadmin.cli.main import app
-    debut = time.perf_counter()
-    code = app(sys.argv[1:], standalone_mode=False)
-    sys.stdout.flush()
-    sys.stderr.write(f"\\nDUREE={time.perf_counter() - debut}\\n")
-    sys.exit(code)
-    """
-)
-
-
-def duree_declaree(commande: list[str], env: dict[str, str]) -> float:
-    """Run a script that reports its own timing (a last ``DUREE=`` line on stderr)."""
-    r = subprocess.run(commande, env=env, capture_output=True)
-    if r.returncode != 0:
-        raise SystemExit(f"échec de {' '.join(commande[:4])} : {r.stderr.decode()[-500:]}")
-    return float(r.stderr.decode().rsplit("DUREE=", 1)[1])
-
-
 def bench_liste(comptes: int, n: int, url_pg: str | None) -> list[Mesure]:
     sys.path.insert(0, str(RACINE))
     from bench.peupler import peupler
@@ -852,20 +684,17 @@ def bench_liste(comptes: int, n: int, url_pg: str | None) -> list[Mesure]:
                 base = url or f"sqlite:///{maison / 'data' / 'cpfadmin.db'}"
                 arguments = ["-o", "json", "gestionnaires", "list", "--organisme"]
                 arguments += [str(infos["siret"]), "--unite", "Unité 07"]
-                brute = [PYTHON, "-c", SCRIPT_LISTE_BRUTE, base, str(infos["organisme_id"])]
-                brute.append("unité 07")
+                brute = [base, str(infos["organisme_id"]), "unité 07"]
                 # 1. the target: the command's own work, from its start to its output written
                 m, ref = alterner(
-                    lambda e=env, a=arguments: duree_declaree(
-                        [PYTHON, "-c", SCRIPT_LISTE_CPF, *a], e
-                    ),
-                    lambda c=brute, e=env: duree_declaree(c, e),
+                    lambda e=env, a=arguments: duree_declaree("liste_cpf", *a, env=e),
+                    lambda c=brute, e=env: duree_declaree("liste_brute", *c, env=e),
                     n,
                 )
                 # 2. for information: whole processes, start-up and imports included
                 m_processus, ref_processus = alterner(
                     lambda e=env, a=arguments: chrono([PYTHON, "-m", "cpfadmin", *a], e),
-                    lambda c=brute, e=env: chrono(c, e),
+                    lambda c=brute, e=env: chrono([PYTHON, chemin_programme("liste_brute"), *c], e),
                     n,
                 )
                 # 3. the same list as a table for a person, against its JSON (points 8 of
