@@ -1,61 +1,63 @@
-"""Reading an XLSX of many rows twice (the import's two passes): ``calamine`` through
-``ouvrir()``, or ``openpyxl`` as the former reader did (one load for the header, one per pass).
-Prints the rows read; the time on stderr (``DUREE=``). Arguments: the reader, the file."""
+"""The XLSX reader alone, the file read twice as an import reads it (validation pass, then
+writing pass): cpfadmin's ``ouvrir()`` (python-calamine) or openpyxl as the former
+``SourceXlsx`` read it (one load for the header, one per pass), rows made into dictionaries.
+
+    python -m bench.programmes.lecture calamine|openpyxl FICHIER
+
+Prints the number of rows read; the time, modules loaded, as a last ``DUREE=`` line on stderr.
+"""
+
+from __future__ import annotations
 
 import sys
 import time
 from pathlib import Path
 
 
-def par_calamine(fichier: str) -> int:
-    from cpfadmin.adapters.fichiers import ouvrir  # loaded before the clock: see main()
+def deux_passes_calamine(fichier: Path) -> tuple[int, float]:
+    """(rows read, seconds): ``ouvrir()``, then its rows twice."""
+    import python_calamine  # noqa: F401 — loaded before the clock starts, as openpyxl below
 
-    source = ouvrir(Path(fichier))
+    from cpfadmin.adapters.fichiers import ouvrir
+
+    debut = time.perf_counter()
+    source = ouvrir(fichier)
     n = 0
     for _ in range(2):  # validation pass, then writing pass
         for _ligne in source.lignes():
             n += 1
-    return n
+    return n, time.perf_counter() - debut
 
 
-def par_openpyxl(fichier: str) -> int:
+def deux_passes_openpyxl(fichier: Path) -> tuple[int, float]:
+    """(rows read, seconds): what the former SourceXlsx did, one load for the header, then one
+    load per pass, each row made into a dictionary of the header's names."""
     from openpyxl import load_workbook
 
-    def feuille():  # type: ignore[no-untyped-def]
-        flux = open(fichier, "rb")  # noqa: SIM115 - closed with the workbook below
+    debut = time.perf_counter()
+    with fichier.open("rb") as flux:
         classeur = load_workbook(flux, read_only=True, data_only=True)
-        return flux, classeur, classeur.worksheets[0].iter_rows(values_only=True)
-
-    flux, classeur, rangees = feuille()
-    entetes = ["" if e is None else str(e).strip() for e in next(rangees)]
-    classeur.close()
-    flux.close()
+        rangees = classeur.worksheets[0].iter_rows(values_only=True)
+        entetes = ["" if e is None else str(e).strip() for e in next(rangees)]
+        classeur.close()
     n = 0
     for _ in range(2):
-        flux, classeur, rangees = feuille()
-        for numero, cellules in enumerate(rangees, start=1):
-            if numero == 1 or not any(c not in (None, "") for c in cellules):
-                continue
-            dict(zip(entetes, cellules, strict=False))
-            n += 1
-        classeur.close()
-        flux.close()
-    return n
+        with fichier.open("rb") as flux:
+            classeur = load_workbook(flux, read_only=True, data_only=True)
+            rangees = classeur.worksheets[0].iter_rows(values_only=True)
+            for numero, cellules in enumerate(rangees, start=1):
+                if numero == 1 or not any(c not in (None, "") for c in cellules):
+                    continue
+                _valeurs = dict(zip(entetes, cellules, strict=False))
+                n += 1
+            classeur.close()
+    return n, time.perf_counter() - debut
 
 
 def main() -> None:
-    lecteur, fichier = sys.argv[1], sys.argv[2]
-    # Each reader's modules are loaded before the clock starts: what is timed is the reading.
-    if lecteur == "calamine":
-        import python_calamine  # noqa: F401
-
-        import cpfadmin.adapters.fichiers  # noqa: F401
-    else:
-        import openpyxl  # noqa: F401
-
-    debut = time.perf_counter()
-    n = par_calamine(fichier) if lecteur == "calamine" else par_openpyxl(fichier)
-    duree = time.perf_counter() - debut
+    lecteur, fichier = sys.argv[1], Path(sys.argv[2])
+    lire = deux_passes_calamine if lecteur == "calamine" else deux_passes_openpyxl
+    n, duree = lire(fichier)
     print(n)
     sys.stderr.write(f"\nDUREE={duree}\n")
 

@@ -1,11 +1,20 @@
-"""The list's reference: the same indexed SQL query by the DB-API driver (sqlite3 or psycopg),
-without SQLAlchemy, from the connection to the same JSON written; the time on stderr.
-Arguments: the store's URL, the organisme's id, the unité's key."""
+"""The reference for ``gestionnaires list --unite``: the same indexed SQL query through the bare
+DB-API driver (sqlite3 or psycopg), no SQLAlchemy, from the connection to the same JSON written.
+
+    python -m bench.programmes.liste_brute URL ORGANISME_ID LIBELLE_CLE
+
+Writes the JSON on stdout; the time, modules loaded, as a last ``DUREE=`` line on stderr.
+"""
+
+from __future__ import annotations
 
 import json
 import sqlite3
 import sys
 import time
+from typing import Any
+
+import psycopg
 
 REQUETE = (
     "SELECT c.identifiant, c.nom, c.prenom, c.email, c.telephone_fixe, c.telephone_mobile,"
@@ -17,18 +26,17 @@ REQUETE = (
 
 
 def main() -> None:
-    import psycopg
-
     debut = time.perf_counter()
     url, organisme_id, libelle_cle = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    curseur: Any
     if url.startswith("sqlite"):
         connexion = sqlite3.connect(url.removeprefix("sqlite:///"))
         curseur = connexion.execute(REQUETE.format(p="?"), (organisme_id, libelle_cle))
     else:
-        connexion = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
-        curseur = connexion.execute(REQUETE.format(p="%s"), (organisme_id, libelle_cle))
+        connexion_pg = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+        curseur = connexion_pg.execute(REQUETE.format(p="%s"), (organisme_id, libelle_cle))
     noms = [d[0] for d in curseur.description]
-    lignes = [dict(zip(noms, r, strict=True)) for r in curseur]
+    lignes = [dict(zip(noms, r, strict=False)) for r in curseur]
     sys.stdout.write(json.dumps(lignes, ensure_ascii=False, indent=2, default=str))
     sys.stdout.flush()
     sys.stderr.write(f"\nDUREE={time.perf_counter() - debut}\n")
