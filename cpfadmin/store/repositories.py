@@ -24,6 +24,8 @@ from cpfadmin.store.models import (
 
 
 class Depot:
+    """A repository: the queries of one aggregate, over the unit of work's ORM session."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 
