@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from cpfadmin.domain import credentials
+from cpfadmin.domain import authentifiants
 from cpfadmin.domain.identifiant import normaliser_identifiant
 
 
 def anticiper_connexion(
     url: str, saisie: str, mot_de_passe: str, delai: float = 5.0
-) -> credentials.Anticipation:
+) -> authentifiants.Anticipation:
     """Start verifying ``mot_de_passe`` against what ``auth.commencer_connexion`` will verify it
     against — the account's hash, or the dummy one for an unknown or locked account — read
     early with the bare driver. The service re-reads the account and uses the result only for
@@ -28,9 +28,9 @@ def anticiper_connexion(
         compte, cout = apercu.lire_compte(url, identifiant, delai)
         cout = cout or Politiques().bcrypt_cost
         if compte is None or not identifiant:
-            return credentials.hache_a_verifier(None, False, cout)
+            return authentifiants.hache_a_verifier(None, False, cout)
         hache, verrouille_jusqua = compte
-        verrouille = credentials.est_verrouille(verrouille_jusqua, datetime.now(UTC))
-        return credentials.hache_a_verifier(hache, verrouille, cout)
+        verrouille = authentifiants.est_verrouille(verrouille_jusqua, datetime.now(UTC))
+        return authentifiants.hache_a_verifier(hache, verrouille, cout)
 
-    return credentials.anticiper(mot_de_passe, lire_hache)
+    return authentifiants.anticiper(mot_de_passe, lire_hache)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from cpfadmin.domain import credentials, messages, password_policy
+from cpfadmin.domain import authentifiants, messages, politique_mot_de_passe
 from cpfadmin.domain.errors import (
     CguNonAcceptees,
     Commande,
@@ -67,8 +67,8 @@ class Defi:
     identifiant: str
     changement_requis: str | None  # None, "temporaire" or "expire"
     cgu: CguAffichee | None
-    politique: password_policy.Politique
-    personne: password_policy.DonneesPersonnelles
+    politique: politique_mot_de_passe.Politique
+    personne: politique_mot_de_passe.DonneesPersonnelles
 
 
 def duree_verrouillage(verrouillages: int, politiques: Politiques | None = None) -> timedelta:
@@ -78,8 +78,8 @@ def duree_verrouillage(verrouillages: int, politiques: Politiques | None = None)
     return min(p.verrouillage_initial * 2 ** max(0, verrouillages - 1), p.verrouillage_max)
 
 
-def _politique(compte: Compte, politiques: Politiques) -> password_policy.Politique:
-    return password_policy.politique_pour(
+def _politique(compte: Compte, politiques: Politiques) -> politique_mot_de_passe.Politique:
+    return politique_mot_de_passe.politique_pour(
         compte.role, expiration_admin_jours=politiques.admin_password_days
     )
 
@@ -170,7 +170,7 @@ def _echec(
 
 
 def est_verrouille(compte: Compte, maintenant: datetime) -> bool:
-    return credentials.est_verrouille(compte.verrouille_jusqua, maintenant)
+    return authentifiants.est_verrouille(compte.verrouille_jusqua, maintenant)
 
 
 def commencer_connexion(
@@ -178,7 +178,7 @@ def commencer_connexion(
     saisie_identifiant: str,
     mot_de_passe: str,
     politiques: Politiques,
-    anticipation: credentials.Anticipation | None = None,
+    anticipation: authentifiants.Anticipation | None = None,
 ) -> Defi:
     """Verify identifiant and password. Raises ``IdentifiantsInvalides`` (the same for an
     unknown identifiant, a wrong password or a locked account), ``MotDePasseTemporaireExpire``,
@@ -189,9 +189,9 @@ def commencer_connexion(
 
     if compte is None or est_verrouille(compte, maintenant):
         # Verify against a dummy hash so the answer takes as long as for a wrong password.
-        credentials.verifier_mot_de_passe(
+        authentifiants.verifier_mot_de_passe(
             mot_de_passe,
-            credentials.hache_a_verifier(None, True, politiques.bcrypt_cost),
+            authentifiants.hache_a_verifier(None, True, politiques.bcrypt_cost),
             anticipation,
         )
         if compte is None:
@@ -209,14 +209,14 @@ def commencer_connexion(
         raise IdentifiantsInvalides()
 
     changement: str | None = None
-    if compte.temporaire_condensat and credentials.verifier_temporaire(
+    if compte.temporaire_condensat and authentifiants.verifier_temporaire(
         mot_de_passe, compte.temporaire_condensat
     ):
         if compte.temporaire_expire_le is None or compte.temporaire_expire_le <= maintenant:
             _echec(uow, compte, identifiant, "temporaire_expire", politiques)
             raise MotDePasseTemporaireExpire()
         changement, empreinte = "temporaire", compte.temporaire_condensat
-    elif compte.mot_de_passe_hache and credentials.verifier_mot_de_passe(
+    elif compte.mot_de_passe_hache and authentifiants.verifier_mot_de_passe(
         mot_de_passe, compte.mot_de_passe_hache, anticipation
     ):
         empreinte = compte.mot_de_passe_hache
@@ -227,16 +227,16 @@ def commencer_connexion(
             and change_le + timedelta(days=politique.expiration_jours) <= maintenant
         ):
             changement = "expire"
-        elif credentials.doit_rehacher(empreinte, politiques.bcrypt_cost):
-            compte.mot_de_passe_hache = credentials.hacher_mot_de_passe(
+        elif authentifiants.doit_rehacher(empreinte, politiques.bcrypt_cost):
+            compte.mot_de_passe_hache = authentifiants.hacher_mot_de_passe(
                 mot_de_passe, politiques.bcrypt_cost
             )
             empreinte = compte.mot_de_passe_hache
     else:
         if not compte.mot_de_passe_hache:
-            credentials.verifier_mot_de_passe(
+            authentifiants.verifier_mot_de_passe(
                 mot_de_passe,
-                credentials.hache_a_verifier(None, False, politiques.bcrypt_cost),
+                authentifiants.hache_a_verifier(None, False, politiques.bcrypt_cost),
                 anticipation,
             )
         _echec(uow, compte, identifiant, "mot_de_passe_incorrect", politiques)
@@ -266,11 +266,11 @@ def commencer_connexion(
         if cgu is not None and uow.cgu.acceptation(compte.id, cgu.id) is None  # type: ignore[arg-type]
         else None
     )
-    jeton_etape = credentials.generer_jeton()
+    jeton_etape = authentifiants.generer_jeton()
     uow.etapes.purger(maintenant)
     uow.etapes.ajouter(
         EtapeConnexion(
-            condensat=credentials.condenser_jeton(jeton_etape),
+            condensat=authentifiants.condenser_jeton(jeton_etape),
             compte_id=compte.id,  # type: ignore[arg-type]
             empreinte=empreinte,
             changement_requis=changement,
@@ -285,7 +285,7 @@ def commencer_connexion(
         changement_requis=changement,
         cgu=cgu_a_accepter,
         politique=_politique(compte, politiques),
-        personne=password_policy.DonneesPersonnelles(
+        personne=politique_mot_de_passe.DonneesPersonnelles(
             compte.identifiant, compte.nom, compte.prenom, compte.email
         ),
     )
@@ -297,7 +297,7 @@ def verifier_nouveau_mot_de_passe(
     """Raise ``MotDePasseNonConforme`` naming the rule the new password breaks, including the
     last passwords of the account."""
     politique = _politique(compte, politiques)
-    if compte.temporaire_condensat and credentials.verifier_temporaire(
+    if compte.temporaire_condensat and authentifiants.verifier_temporaire(
         nouveau, compte.temporaire_condensat
     ):
         # It went by e-mail: whoever read the message would hold the password (issue 13).
@@ -311,13 +311,13 @@ def verifier_nouveau_mot_de_passe(
     anciens = uow.comptes.historique(compte.id, politique.historique)  # type: ignore[arg-type]
     if compte.mot_de_passe_hache and compte.mot_de_passe_hache not in anciens:
         anciens = [compte.mot_de_passe_hache, *anciens][: politique.historique]
-    password_policy.verifier(
+    politique_mot_de_passe.verifier(
         nouveau,
         politique,
-        password_policy.DonneesPersonnelles(
+        politique_mot_de_passe.DonneesPersonnelles(
             compte.identifiant, compte.nom, compte.prenom, compte.email
         ),
-        deja_utilise=lambda mdp: any(credentials.verifier_mot_de_passe(mdp, h) for h in anciens),
+        deja_utilise=lambda mdp: any(authentifiants.verifier_mot_de_passe(mdp, h) for h in anciens),
     )
 
 
@@ -335,7 +335,7 @@ def _etape(
 ) -> tuple[EtapeConnexion, Compte]:
     """The open step of ``jeton_etape`` and its account, unchanged since the first step;
     otherwise the login starts again (``ErreurAuthentification``)."""
-    etape = uow.etapes.par_condensat(credentials.condenser_jeton(jeton_etape))
+    etape = uow.etapes.par_condensat(authentifiants.condenser_jeton(jeton_etape))
     if etape is None or etape.expire_le <= uow.maintenant():
         raise ErreurAuthentification(
             "Étape de connexion expirée ou déjà terminée : recommencez la connexion."
@@ -363,7 +363,7 @@ def definir_mot_de_passe(
     """Set a chosen password (already checked), keep it in the history, clear any temporary
     one."""
     maintenant = uow.maintenant()
-    compte.mot_de_passe_hache = credentials.hacher_mot_de_passe(nouveau, politiques.bcrypt_cost)
+    compte.mot_de_passe_hache = authentifiants.hacher_mot_de_passe(nouveau, politiques.bcrypt_cost)
     compte.mot_de_passe_change_le = maintenant
     compte.temporaire_condensat = None
     compte.temporaire_expire_le = None
@@ -464,12 +464,12 @@ def terminer_connexion(
         )
         version_acceptee = cgu.version
 
-    jeton = credentials.generer_jeton()
+    jeton = authentifiants.generer_jeton()
     expire_le = maintenant + timedelta(hours=politiques.session_absolute_hours)
     uow.sessions_compte.ajouter(
         SessionCompte(
             compte_id=compte.id,  # type: ignore[arg-type]
-            jeton_condensat=credentials.condenser_jeton(jeton),
+            jeton_condensat=authentifiants.condenser_jeton(jeton),
             cree_le=maintenant,
             expire_le=expire_le,
             vue_le=maintenant,
@@ -493,7 +493,7 @@ def authentifier(uow: UniteDeTravail, jeton: str | None, politiques: Politiques)
     """The account behind a session token. Raises ``NonConnecte`` or ``SessionExpiree``."""
     if not jeton:
         raise NonConnecte()
-    session = uow.sessions_compte.par_condensat(credentials.condenser_jeton(jeton))
+    session = uow.sessions_compte.par_condensat(authentifiants.condenser_jeton(jeton))
     if session is None:
         raise NonConnecte("Session inconnue ou révoquée.")
     maintenant = uow.maintenant()
@@ -531,7 +531,7 @@ def session_valide(uow: UniteDeTravail, jeton: str, politiques: Politiques) -> d
     """Until when the session of ``jeton`` stays usable if unused, or None when it no longer
     opens anything (unknown, revoked, expired, account no longer active). Writes nothing: a
     listing of sessions does not count as activity."""
-    session = uow.sessions_compte.par_condensat(credentials.condenser_jeton(jeton))
+    session = uow.sessions_compte.par_condensat(authentifiants.condenser_jeton(jeton))
     if session is None or session.revoquee_le is not None:
         return None
     limite = min(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from cpfadmin.domain import credentials, validation
+from cpfadmin.domain import authentifiants, validation
 from cpfadmin.domain.champs import TEXTES_LIBRES
 from cpfadmin.domain.errors import (
     Commande,
@@ -77,7 +77,7 @@ def nouveau_compte(
         "statut": StatutCompte.ACTIF.value,
         "cree_le": maintenant,
         "modifie_le": maintenant,
-        "temporaire_condensat": credentials.condenser_temporaire(temporaire),
+        "temporaire_condensat": authentifiants.condenser_temporaire(temporaire),
         "temporaire_expire_le": temporaire_expire_le,
         "echecs_consecutifs": 0,
         "verrouillages": 0,
@@ -146,8 +146,8 @@ def attribuer_mot_de_passe_temporaire(
 ) -> str:
     """Give the account a new temporary password (returned, never stored in clear), valid
     ``temporary_password_days``; it unlocks the account."""
-    temporaire = credentials.generer_mot_de_passe_temporaire()
-    compte.temporaire_condensat = credentials.condenser_temporaire(temporaire)
+    temporaire = authentifiants.generer_mot_de_passe_temporaire()
+    compte.temporaire_condensat = authentifiants.condenser_temporaire(temporaire)
     compte.temporaire_expire_le = uow.maintenant() + timedelta(
         days=politiques.temporary_password_days
     )
@@ -178,7 +178,7 @@ def creer_compte(
         )
     for _ in range(20):
         (identifiant,) = uow.comptes.identifiants_libres(1)
-        temporaire = credentials.generer_mot_de_passe_temporaire()
+        temporaire = authentifiants.generer_mot_de_passe_temporaire()
         compte = Compte(
             **nouveau_compte(
                 identifiant=identifiant,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from cpfadmin.domain import credentials
+from cpfadmin.domain import authentifiants
 from cpfadmin.domain.champs import TEXTES_LIBRES
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.domain.politique import Politiques
@@ -139,7 +139,7 @@ def _ecrire_lot(
     expire = maintenant + timedelta(days=politiques.temporary_password_days)
     comptes, secrets_ = [], []
     for (_, v), identifiant in zip(nouveaux, identifiants, strict=True):
-        temporaire = credentials.generer_mot_de_passe_temporaire()
+        temporaire = authentifiants.generer_mot_de_passe_temporaire()
         secrets_.append(temporaire)
         compte = nouveau_compte(
             identifiant=identifiant,

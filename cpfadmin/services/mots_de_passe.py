@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cpfadmin.domain import credentials, password_policy
+from cpfadmin.domain import authentifiants, politique_mot_de_passe
 from cpfadmin.domain.errors import CompteVerrouille, IdentifiantsInvalides
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.domain.politique import Politiques
@@ -33,7 +33,7 @@ def exiger_actuel(uow: UniteDeTravail, compte: Compte, actuel: str) -> None:
             "Compte temporairement verrouillé après des échecs répétés : toutes ses sessions "
             "sont terminées ; reconnectez-vous après le déverrouillage."
         )
-    if not compte.mot_de_passe_hache or not credentials.verifier_mot_de_passe(
+    if not compte.mot_de_passe_hache or not authentifiants.verifier_mot_de_passe(
         actuel, compte.mot_de_passe_hache
     ):
         auth.compter_echec(uow, compte, "mot_de_passe_actuel_incorrect")
@@ -163,7 +163,7 @@ def _duree(minutes: int) -> str:
 
 def politique(uow: UniteDeTravail, acteur: Acteur, politiques: Politiques) -> dict[str, Any]:
     """The policy that applies to the caller, in French."""
-    p = password_policy.politique_pour(
+    p = politique_mot_de_passe.politique_pour(
         acteur.role, expiration_admin_jours=politiques.admin_password_days
     )
     return {

@@ -1,6 +1,6 @@
 """An early, read-only look at the one value a login's bcrypt verification needs, with the bare
 database driver (``sqlite3`` or ``psycopg``) and without SQLAlchemy, so that the verification
-can start while the rest of cpfadmin loads (``credentials.anticiper``).
+can start while the rest of cpfadmin loads (``authentifiants.anticiper``).
 
 Nothing is decided from what is read here: the login service reads the account again in its
 own transaction and uses the early result only if it is for the same stored value. Any

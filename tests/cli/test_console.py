@@ -297,7 +297,7 @@ def test_designating_a_member_makes_the_previous_principal_admin_delegated(emplo
     assert principaux_actifs(employeur.url, SIRET_EMPLOYEUR) == [membre]
     assert employeur.vue(employeur.ap)["role"] == "administrateur_delegue"
     assert employeur.vue(membre)["role"] == "administrateur_principal"
-    # No new account, no e-mail: the member keeps its credentials.
+    # No new account, no e-mail: the member keeps its authentifiants.
     assert len(comptes(employeur.url, SIRET_EMPLOYEUR)) == 2
 
     e = dernier_evenement(employeur.url, "administrateur_principal_designe")

@@ -180,7 +180,7 @@ def test_with_json_output_the_warning_is_a_json_line_on_stderr(cli, initialise, 
 # --- one bcrypt computation per login, started early (issue 6: login start-up) -----------------
 @pytest.fixture
 def compteur(monkeypatch):
-    from tests.unit.test_credentials import CompteurBcrypt
+    from tests.unit.test_authentifiants import CompteurBcrypt
 
     return CompteurBcrypt(monkeypatch)
 

@@ -146,7 +146,7 @@ def test_tokens_and_temporary_passwords_are_stored_only_as_digests(scene: Scene)
     condensats = {c for (c,) in base.lignes(scene.url, "SELECT jeton_condensat FROM session")}
     for jeton in scene.jetons:
         assert hashlib.sha256(jeton.encode()).hexdigest() in condensats
-    from cpfadmin.domain.credentials import verifier_temporaire
+    from cpfadmin.domain.authentifiants import verifier_temporaire
 
     ((condensat,),) = base.lignes(
         scene.url, "SELECT temporaire_condensat FROM compte WHERE identifiant = :i", i=scene.j

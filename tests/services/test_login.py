@@ -247,7 +247,7 @@ def test_gestionnaire_needs_twelve_characters_and_administrator_sixteen(uow, pol
 def test_password_is_rehashed_at_login_when_the_configured_cost_changes(uow, politiques, operateur):
     from dataclasses import replace
 
-    from cpfadmin.domain.credentials import cout_du_hachage
+    from cpfadmin.domain.authentifiants import cout_du_hachage
 
     identifiant, temporaire = operateur
     premiere_connexion(uow, politiques, identifiant, temporaire, NOUVEAU_ADMIN)

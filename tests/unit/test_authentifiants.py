@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from cpfadmin.domain.credentials import (
+from cpfadmin.domain.authentifiants import (
     ALPHABET_TEMPORAIRE,
     COUT_BCRYPT_DEFAUT,
     anticiper,

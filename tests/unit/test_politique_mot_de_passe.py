@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cpfadmin.domain.errors import DonneeInvalide, MotDePasseNonConforme
-from cpfadmin.domain.password_policy import DonneesPersonnelles, politique_pour, verifier
+from cpfadmin.domain.politique_mot_de_passe import DonneesPersonnelles, politique_pour, verifier
 from cpfadmin.domain.roles import Role
 
 PERSONNE = DonneesPersonnelles(
@@ -279,7 +279,7 @@ def test_a_password_made_of_keyboard_runs_or_repetitions_is_rejected(mot_de_pass
 
 
 def test_keyboard_runs_are_removed_before_counting_what_is_left():
-    from cpfadmin.domain.password_policy import sans_motifs
+    from cpfadmin.domain.politique_mot_de_passe import sans_motifs
 
     assert sans_motifs("azerty-x") == "-x"
     assert sans_motifs("4321abc") == "abc"
