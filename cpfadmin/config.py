@@ -89,6 +89,11 @@ class Profil:
     # ``audit_checkpoint_key``: the operator's Ed25519 key that signs audit checkpoints (kept
     # off the store's machine), whose public half ``audit verify --checkpoint`` trusts.
     cle_point_de_controle: Path | None = None
+    # ``server``: the cpfadmin server this profile works through (SPEC §8) — then the store's
+    # URL is the server's business, never this machine's; ``ca_bundle``: the private CA that
+    # signed the server's certificate.
+    serveur: str | None = None
+    ca_bundle: Path | None = None
 
 
 def _lire_toml(fichier: Path) -> dict[str, Any]:
@@ -176,6 +181,8 @@ def charger_profil(nom: str | None = None, url_base: str | None = None) -> Profi
             f"Configuration invalide dans {origine} : audit_checkpoint_key attend le chemin "
             "d'un fichier de clé."
         )
+    serveur = _chaine(section.pop("server", None), "server", "l'URL d'un serveur cpfadmin", origine)
+    ca = _chaine(section.pop("ca_bundle", None), "ca_bundle", "le chemin d'un fichier PEM", origine)
     if section:
         raise DonneeInvalide(
             f"Configuration : clé(s) inconnue(s) dans {origine} : {', '.join(sorted(section))}."
@@ -193,7 +200,15 @@ def charger_profil(nom: str | None = None, url_base: str | None = None) -> Profi
         cle_point_de_controle=(c.configuration / Path(cle_point).expanduser())
         if cle_point
         else None,
+        serveur=serveur,
+        ca_bundle=(c.configuration / Path(ca).expanduser()) if ca else None,
     )
+
+
+def _chaine(valeur: Any, cle: str, attendu: str, origine: str) -> str | None:
+    if valeur is not None and (not isinstance(valeur, str) or not valeur.strip()):
+        raise DonneeInvalide(f"Configuration invalide dans {origine} : {cle} attend {attendu}.")
+    return valeur.strip() if valeur is not None else None
 
 
 def _reglages(valeurs: Any, origine: str) -> tuple[Reglages, tuple[str, ...]]:

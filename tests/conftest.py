@@ -116,6 +116,7 @@ def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
         "CPFADMIN_DATABASE_URL",
         "CPFADMIN_PROFILE",
         "CPFADMIN_DEBUG",
+        "CPFADMIN_SERVER",
     ):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.keyrings.FileKeyring")

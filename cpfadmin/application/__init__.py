@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from cpfadmin.application.cgu import Cgu
     from cpfadmin.application.connexion import Connexion
     from cpfadmin.application.courrier import Courrier
+    from cpfadmin.application.distante import ApplicationDistante
     from cpfadmin.application.gestionnaires import Gestionnaires
     from cpfadmin.application.importation import Importation
     from cpfadmin.application.moi import Moi
@@ -36,10 +37,43 @@ if TYPE_CHECKING:
     from cpfadmin.domain.errors import Texte
 
 
+def ouvrir(
+    profil_nom: str | None = None,
+    url_base: str | None = None,
+    url_serveur: str | None = None,
+    *,
+    avertir: Callable[[Texte], None] = _rien,
+    annoncer_attente: Callable[[str], None] | None = None,
+) -> Application | ApplicationDistante:
+    """The application a front end acts through: the remote one when ``url_serveur``
+    (``--server``, ``CPFADMIN_SERVER``) or the profile's ``server`` names a cpfadmin server —
+    unless ``url_base`` (``--db``) names a store, which means local — else the local one."""
+    if url_serveur and url_base:
+        from cpfadmin.domain.errors import DonneeInvalide, Option
+
+        raise DonneeInvalide(
+            (Option("server"), " et ", Option("db"), " s'excluent : un serveur, ou une base."),
+            champ="server",
+        )
+    if url_base is None:
+        from cpfadmin.config import charger_profil
+
+        profil = charger_profil(profil_nom)
+        serveur = url_serveur or profil.serveur
+        if serveur:
+            from cpfadmin.application.distante import ApplicationDistante
+
+            for avertissement in profil.avertissements:
+                avertir(avertissement)
+            return ApplicationDistante(profil, serveur, avertir=avertir)
+    return Application(profil_nom, url_base, avertir=avertir, annoncer_attente=annoncer_attente)
+
+
 class Application:
     """The local application, for one profile (``profil_nom``, or the default) and optionally
     another store (``url_base``). ``avertir`` hears the warnings meant for the person;
-    ``annoncer_attente`` that the store is slow to answer."""
+    ``annoncer_attente`` that the store is slow to answer; without ``politiques_en_cache`` (a
+    server), the store's policy is read at each use case."""
 
     def __init__(
         self,
@@ -48,10 +82,13 @@ class Application:
         *,
         avertir: Callable[[Texte], None] = _rien,
         annoncer_attente: Callable[[str], None] | None = None,
+        politiques_en_cache: bool = True,
     ) -> None:
         self._noyau = Noyau(
             profil_nom, url_base, avertir=avertir, annoncer_attente=annoncer_attente
         )
+        # A server lives on: it reads the store's policy at each use case.
+        self._noyau.politiques_en_cache = politiques_en_cache
 
     # --- the profile and its tokens ------------------------------------------------------------
     @property

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from cpfadmin.application.noyau import Groupe
 from cpfadmin.domain.errors import (
@@ -22,6 +22,8 @@ from cpfadmin.domain.errors import (
 
 if TYPE_CHECKING:
     from cpfadmin.services.analyse_import import Analyse
+
+T = TypeVar("T")
 
 # The report's columns, in order (a CSV report's header, each JSON line's keys).
 COLONNES_RAPPORT = ("ligne", "resultat", "identifiant", "email", "colonne", "raison")
@@ -71,6 +73,12 @@ class Import:
             if ligne["raison"] is not None and not isinstance(ligne["raison"], str):
                 ligne["raison"] = rediger(depuis_json(ligne["raison"]))
             yield ligne
+
+    @property
+    def lecture(self) -> dict[str, Any]:
+        """How the file was read (what ``Suivi.lecture`` heard)."""
+        assert self._analyse is not None
+        return _lecture(self._analyse)
 
     def fermer(self) -> None:
         for chemin in self._nettoyer:
@@ -135,6 +143,7 @@ class Importation(Groupe):
         suivi: Suivi | None = None,
         rediger: Callable[[Texte], str | None] = rediger,
         livrer: bool = True,
+        nom_affiche: str | None = None,
     ) -> Import:
         """Every row checked before anything is written (pass 1), then written in batches
         (pass 2), the temporary passwords delivered; ``simulation`` stops after pass 1. The
@@ -142,7 +151,8 @@ class Importation(Groupe):
         — goes to ``rapport`` if given (its reasons worded by ``rediger``), and is the returned
         ``Import``'s lines. Without ``livrer``, the temporary passwords stay queued for the next
         delivery (``outbox send``; a server delivers after answering). ``fichier`` is a
-        path, or ``-`` for standard input. Re-running the same file creates nothing twice."""
+        path, or ``-`` for standard input; ``nom_affiche`` names it in messages and the audit (a
+        server's upload). Re-running the same file creates nothing twice."""
         from cpfadmin.adapters.fichiers import copier_stdin, ouvrir
         from cpfadmin.domain.tableur import Regles
         from cpfadmin.services import analyse_import, ecriture_import
@@ -159,7 +169,7 @@ class Importation(Groupe):
             source = ouvrir(
                 chemin,
                 format_=format_,
-                nom_affiche="entrée standard" if temporaire else fichier,
+                nom_affiche="entrée standard" if temporaire else (nom_affiche or fichier),
                 feuille=feuille,
                 regles=regles,
             )
@@ -198,7 +208,7 @@ class Importation(Groupe):
                         politiques,
                         url,
                         sur_existant=sur_existant,
-                        nom_source=fichier,
+                        nom_source=nom_affiche or fichier,
                         progression=avancer,
                     )
                 resume = {
@@ -279,6 +289,28 @@ class Importation(Groupe):
                 raise DonneeInvalide(
                     f"Écriture impossible dans {fichier} : {raison_systeme(e)}.", champ="fichier"
                 ) from None
+
+        return self._lire(jeton, travail)
+
+    def parcourir_export(
+        self,
+        jeton: str | None,
+        consommer: Callable[[Iterator[dict[str, Any]]], T],
+        *,
+        organisme: str | None = None,
+        unite: str | None = None,
+        statut: str | None = None,
+    ) -> T:
+        """``consommer`` the export's rows (the import's columns) inside one read: a front end
+        that writes them its own way (a server's streamed response)."""
+        from cpfadmin.domain import tableur
+        from cpfadmin.services import exportation
+
+        def travail(uow, acteur):  # type: ignore[no-untyped-def]
+            lignes = exportation.exporter(
+                uow, acteur, organisme_siret=organisme, unite=unite, statut=statut
+            )
+            return consommer({c: ligne.get(c) for c in tableur.COLONNES_EXPORT} for ligne in lignes)
 
         return self._lire(jeton, travail)
 

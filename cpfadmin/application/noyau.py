@@ -50,6 +50,9 @@ class Noyau:
         self._moteur: Any = None
         self._politiques: Politiques | None = None
         self._transport_annonce = False
+        # A command reads the policy once; a server, which lives on, reads it at each use case
+        # so that an operator's ``politique set`` applies at once on every instance.
+        self.politiques_en_cache = True
 
     # --- profile and store -------------------------------------------------------------------
     @property
@@ -130,7 +133,7 @@ class Noyau:
 
     def politiques(self) -> Politiques:
         """The security policy in force: the store's (SPEC §4), read once per application."""
-        if self._politiques is None:
+        if self._politiques is None or not self.politiques_en_cache:
             from cpfadmin.services import politique
 
             self._politiques = self.executer(politique.lire, lecture=True)

@@ -14,6 +14,7 @@ from cpfadmin.domain.errors import ErreurCpf, Texte
 
 if TYPE_CHECKING:
     from cpfadmin.application import Application
+    from cpfadmin.application.distante import ApplicationDistante
     from cpfadmin.application.noyau import CoffreJetons, Profil
 
 
@@ -42,11 +43,12 @@ def _ecrire_erreur(message: str, *, prefixe: str = "", style: str | None = None)
 class Contexte:
     profil_nom: str | None = None
     url_base: str | None = None
+    url_serveur: str | None = None
     sortie: str = "table"
     sans_saisie: bool = False
     sans_pager: bool = False
     debug: bool = False
-    _app: Application | None = field(default=None, repr=False)
+    _app: Application | ApplicationDistante | None = field(default=None, repr=False)
     _sans_jeton: bool = field(default=False, repr=False)
 
     # --- messages ----------------------------------------------------------------------------
@@ -85,18 +87,46 @@ class Contexte:
 
     # --- the application -----------------------------------------------------------------------
     @property
-    def app(self) -> Application:
-        """The application this command calls, for the profile and store of the global
-        options; its warnings come out as this command's."""
+    def app(self) -> Application | ApplicationDistante:
+        """The application this command calls, for the profile, store or server of the global
+        options (local, or remote through a cpfadmin server); its warnings come out as this
+        command's."""
         if self._app is None:
-            from cpfadmin.application import Application
+            from cpfadmin.application import ouvrir
 
-            self._app = Application(
+            self._app = ouvrir(
                 self.profil_nom,
                 self.url_base,
+                self.url_serveur,
                 avertir=self.avertir,
                 annoncer_attente=self._annoncer_attente(),
             )
+        return self._app
+
+    @property
+    def app_locale(self) -> Application:
+        """The local application, whatever the profile's server: ``init``, ``db`` and
+        ``serve`` act on the store itself."""
+        from cpfadmin.application import Application
+
+        if isinstance(self._app, Application):
+            return self._app
+        if self.url_serveur:
+            from cpfadmin.domain.errors import DonneeInvalide, Option
+
+            raise DonneeInvalide(
+                (
+                    Option("server"),
+                    " : cette commande agit sur la base elle-même, pas à travers un serveur.",
+                ),
+                champ="server",
+            )
+        self._app = Application(
+            self.profil_nom,
+            self.url_base,
+            avertir=self.avertir,
+            annoncer_attente=self._annoncer_attente(),
+        )
         return self._app
 
     @property

@@ -19,7 +19,7 @@ def upgrade() -> None:
     """
     ctx = contexte()
     ctx.afficher(
-        ctx.app.base.mettre_a_jour(),
+        ctx.app_locale.base.mettre_a_jour(),
         colonnes=colonnes("revision_precedente", "revision", "a_jour"),
     )
 
@@ -31,7 +31,7 @@ def status() -> None:
     Exemple : cpfadmin -o json db status
     """
     ctx = contexte()
-    e = ctx.app.base.etat()
+    e = ctx.app_locale.base.etat()
     ctx.afficher(
         e,
         colonnes=colonnes("base", "revision_courante", "revision_attendue", "a_jour"),

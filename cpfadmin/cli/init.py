@@ -44,7 +44,7 @@ def init(
         telephone_mobile = demander(
             "Téléphone mobile", option="--telephone-mobile ou --telephone-fixe"
         )
-    resultat = ctx.app.base.initialiser(
+    resultat = ctx.app_locale.base.initialiser(
         nom=nom,
         prenom=prenom,
         email=email,

@@ -31,6 +31,7 @@ LIBELLES: dict[str, str] = {
     "session_expire_le": "Session valable jusqu'au",
     "session_inactivite": "Session close après",
     "profil": "Profil",
+    "serveur": "Serveur",
     "stockage_jeton": "Jeton conservé dans",
     "autres_sessions_terminees": "Autres sessions terminées",
     "sessions_terminees": "Sessions terminées",

@@ -21,6 +21,7 @@ from cpfadmin.cli import (
     outbox,
     password,
     politique,
+    serve,
     session,
     sessions,
     unites,
@@ -140,7 +141,7 @@ LIBELLES_AIDE = {
 
 
 # Global options that take a value (the word after them is not a command), and global flags.
-OPTIONS_A_VALEUR = {"-o", "--output", "--profile", "--db"}
+OPTIONS_A_VALEUR = {"-o", "--output", "--profile", "--db", "--server"}
 DRAPEAUX_GLOBAUX = {"--no-input", "--debug", "--no-pager"}
 
 
@@ -374,6 +375,16 @@ def principal(
             show_envvar=True,
         ),
     ] = None,
+    server: Annotated[
+        str | None,
+        typer.Option(
+            "--server",
+            envvar="CPFADMIN_SERVER",
+            help="URL d'un serveur cpfadmin (https://…) : travailler à travers lui, sans "
+            "détenir la base.",
+            show_envvar=True,
+        ),
+    ] = None,
     output: Annotated[
         FormatSortie,
         typer.Option("-o", "--output", help="Format de sortie des résultats."),
@@ -402,12 +413,13 @@ def principal(
 
     Exemple : cpfadmin -o json me
     """
-    for nom, valeur in (("--db", db_url), ("--profile", profile)):
+    for nom, valeur in (("--db", db_url), ("--profile", profile), ("--server", server)):
         if valeur is not None and not valeur.strip():
             raise typer.BadParameter("une valeur vide n'est pas permise.", param_hint=nom)
     reinitialiser(
         profil_nom=profile,
         url_base=db_url,
+        url_serveur=server,
         sortie=output.value,
         sans_saisie=no_input,
         sans_pager=no_pager,
@@ -429,6 +441,7 @@ app.add_typer(politique.app, name="politique")
 app.add_typer(audit.app, name="audit")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(db.app, name="db")
+app.command("serve")(serve.serve)
 
 
 def run() -> None:

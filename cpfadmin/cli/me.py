@@ -29,6 +29,7 @@ COLONNES = colonnes(
     "session_expire_le",
     "session_inactivite",
     "profil",
+    "serveur",
     "stockage_jeton",
 )
 
@@ -49,11 +50,13 @@ def me(ctx_typer: typer.Context) -> None:
     donnees["autres_sessions"] = [
         s.identifiant for s in ctx.coffre().sessions() if s.identifiant != identifiant
     ]
+    # « serveur »: the session belongs to a cpfadmin server (remote mode)
+    champs = [c for c in COLONNES if c[0] != "serveur" or "serveur" in donnees]
     if ctx.sortie != "table":
-        ctx.afficher(donnees, colonnes=[*COLONNES, *colonnes("menu")])
+        ctx.afficher(donnees, colonnes=[*champs, *colonnes("menu")])
         return
     donnees["session_inactivite"] = inactivite(donnees["session_inactivite_minutes"])
-    ctx.afficher(donnees, colonnes=COLONNES, titre="Mes données personnelles")
+    ctx.afficher(donnees, colonnes=champs, titre="Mes données personnelles")
     if donnees["autres_sessions"]:
         ctx.info(
             f"Compte actif : {identifiant}. Autres sessions conservées sur ce profil : "

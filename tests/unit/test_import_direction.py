@@ -174,8 +174,40 @@ def hors_de_la_cli_permise(nom):
 
 def test_cli_calls_only_the_application_and_the_domain():
     """The command line reaches the store, the services, the adapters and the profile only
-    through ``cpfadmin.application`` (STYLE.md): even under ``TYPE_CHECKING``."""
-    assert violations(modules("cli"), tous_les_imports, hors_de_la_cli_permise) == []
+    through ``cpfadmin.application`` (STYLE.md): even under ``TYPE_CHECKING``. One exception:
+    ``cpfadmin serve`` hands over to the other front end, the server."""
+    trouve = violations(modules("cli"), tous_les_imports, hors_de_la_cli_permise)
+    assert [t for t in trouve if not t.startswith("cpfadmin/cli/serve.py:")] == []
+    assert all("importe cpfadmin.serveur" in t for t in trouve)
+
+
+def test_the_server_is_a_front_end_over_the_application():
+    """The server, like the CLI, calls the application and the domain: no Typer, no Rich, no
+    CLI, no service or store reached around the use cases."""
+
+    def interdit(nom):
+        return (
+            racine(nom) in INTERFACE
+            or nom.startswith("cpfadmin.cli")
+            or nom.startswith(("cpfadmin.store", "cpfadmin.adapters"))
+            or nom.startswith("cpfadmin.services")
+        )
+
+    assert violations(modules("serveur"), tous_les_imports, interdit) == []
+
+
+def test_the_remote_application_never_imports_the_store():
+    # SPEC §8: in remote mode, neither SQLAlchemy, SQLModel, Alembic, psycopg nor bcrypt.
+    distante = PAQUET / "application" / "distante.py"
+    trouve = violations(
+        [distante],
+        tous_les_imports,
+        lambda n: (
+            racine(n) in SQL | {"alembic", "psycopg", "bcrypt"}
+            or n.startswith(("cpfadmin.store", "cpfadmin.services"))
+        ),
+    )
+    assert trouve == []
 
 
 def test_the_cli_rule_would_catch_a_command_that_reaches_a_service(tmp_path):

@@ -1,0 +1,113 @@
+"""The HTTP API itself (SPEC §8): error bodies and statuses, login as a protocol over the wire,
+hygiene headers, body limits, the access log without secrets, OpenAPI, health checks."""
+
+from __future__ import annotations
+
+import json
+
+from tests.support.console import MOT_DE_PASSE_ADMIN
+
+
+def _connecter(serveur, identifiant, temporaire):
+    statut, _, etape = serveur.requete(
+        "POST", "/api/v1/connexion", {"identifiant": identifiant, "mot_de_passe": temporaire}
+    )
+    assert statut == 200, etape
+    assert etape["etapes"] == ["nouveau_mot_de_passe", "cgu"]
+    statut, _, session = serveur.requete(
+        "POST",
+        "/api/v1/connexion/fin",
+        {
+            "jeton_etape": etape["jeton_etape"],
+            "nouveau_mot_de_passe": MOT_DE_PASSE_ADMIN,
+            "cgu_acceptee": etape["cgu"]["version"],
+        },
+    )
+    assert statut == 200, session
+    return etape, session
+
+
+def test_login_over_http_names_the_steps_and_returns_no_secret(serveur, initialise):
+    identifiant, temporaire = initialise
+    etape, session = _connecter(serveur, identifiant, temporaire)
+    assert set(etape) == {
+        "jeton_etape", "identifiant", "etapes", "changement_requis", "regles", "cgu",
+    }  # fmt: skip
+    assert temporaire not in json.dumps(etape)
+    # the step token was single-use
+    statut, _, corps = serveur.requete(
+        "POST", "/api/v1/connexion/fin", {"jeton_etape": etape["jeton_etape"]}
+    )
+    assert statut == 401 and corps["erreur"]["code"] == 3
+    statut, _, moi = serveur.requete("GET", "/api/v1/moi", jeton=session["jeton"])
+    assert statut == 200 and moi["identifiant"] == identifiant
+    # one answer for an unknown identifiant and a wrong password
+    reponses = [
+        serveur.requete("POST", "/api/v1/connexion", {"identifiant": i, "mot_de_passe": "x"})
+        for i in (identifiant, "ZZZZ2345")
+    ]
+    assert reponses[0][0] == reponses[1][0] == 401
+    assert reponses[0][2] == reponses[1][2]
+    # nothing secret in the access log
+    journal = "\n".join(serveur.lignes_journal())
+    for secret in (temporaire, MOT_DE_PASSE_ADMIN, session["jeton"], etape["jeton_etape"]):
+        assert secret not in journal
+    acces = [json.loads(ligne) for ligne in serveur.lignes_journal() if ligne.startswith("{")]
+    assert {a["chemin"] for a in acces} >= {"/api/v1/connexion", "/api/v1/moi"}
+    assert all(len(a["requete"]) == 32 for a in acces)
+
+
+def test_errors_have_the_section_8_body_and_status(serveur):
+    cas = [
+        ("GET", "/api/v1/moi", None, None, 401, 3),
+        ("GET", "/api/v1/moi", None, "faux", 401, 3),
+        ("GET", "/api/v1/nulle-part", None, None, 404, 5),
+        ("DELETE", "/api/v1/moi", None, None, 405, 2),
+        ("POST", "/api/v1/connexion", {"identifiant": "A"}, None, 422, 7),
+        (
+            "POST",
+            "/api/v1/connexion",
+            {"identifiant": "A", "mot_de_passe": "b", "x": 1},
+            None,
+            422,
+            7,
+        ),
+    ]
+    for methode, chemin, corps, jeton, statut, code in cas:
+        recu, entetes, reponse = serveur.requete(methode, chemin, corps, jeton=jeton)
+        assert (recu, reponse["erreur"]["code"]) == (statut, code), (chemin, reponse)
+        assert reponse["erreur"]["message"]
+        assert "Traceback" not in json.dumps(reponse)
+        assert entetes["content-type"].startswith("application/json")
+    recu, _, reponse = serveur.requete("POST", "/api/v1/connexion", brut=b"{pas du json")
+    assert recu == 422 and reponse["erreur"]["code"] == 7
+
+
+def test_hygiene_headers_request_id_and_no_cors(serveur):
+    statut, entetes, _ = serveur.requete(
+        "GET", "/healthz", entetes={"Origin": "https://ailleurs.example"}
+    )
+    assert statut == 200
+    assert len(entetes["x-request-id"]) == 32
+    assert entetes["x-content-type-options"] == "nosniff"
+    assert entetes["x-frame-options"] == "DENY"
+    assert entetes["cache-control"] == "no-store"
+    assert "access-control-allow-origin" not in entetes
+    assert "server" not in entetes
+    _, autres, _ = serveur.requete("GET", "/healthz")
+    assert autres["x-request-id"] != entetes["x-request-id"]
+
+
+def test_body_size_is_limited(serveur):
+    gros = json.dumps({"identifiant": "A" * (2 * 1024 * 1024), "mot_de_passe": "x"}).encode()
+    statut, _, corps = serveur.requete("POST", "/api/v1/connexion", brut=gros)
+    assert statut == 413 and corps["erreur"]["code"] == 7
+
+
+def test_openapi_health_and_readiness(serveur):
+    statut, _, document = serveur.requete("GET", "/api/v1/openapi.json")
+    assert statut == 200
+    chemins = set(document["paths"])
+    assert {"/api/v1/connexion", "/api/v1/gestionnaires", "/api/v1/gestionnaires/import"} <= chemins
+    assert serveur.requete("GET", "/readyz")[0] == 200
+    assert serveur.requete("GET", "/healthz")[2]["statut"] == "ok"
