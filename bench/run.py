@@ -23,6 +23,7 @@ if not __package__:
 
 from bench.aide import bench_aide
 from bench.classeurs import bench_classeurs
+from bench.distant import bench_distant
 from bench.importation import bench_import, bench_memoire
 from bench.liste import bench_liste
 from bench.login import bench_login
@@ -43,13 +44,15 @@ def main() -> int:
     parseur.add_argument(
         "--seulement",
         nargs="*",
-        choices=["aide", "login", "import", "memoire", "classeurs", "liste"],
+        choices=["aide", "login", "import", "memoire", "classeurs", "liste", "distant"],
     )
     a = parseur.parse_args()
     # As installed: pip compiles the package to bytecode at install time. An editable checkout
     # under PYTHONDONTWRITEBYTECODE would otherwise recompile cpfadmin at every run measured.
     compileall.compile_dir(RACINE / "cpfadmin", quiet=1)
-    quoi = set(a.seulement or ["aide", "login", "import", "memoire", "classeurs", "liste"])
+    quoi = set(
+        a.seulement or ["aide", "login", "import", "memoire", "classeurs", "liste", "distant"]
+    )
     mesures: list[Mesure] = []
     if "aide" in quoi:
         mesures += bench_aide(5 if a.rapide else 15)
@@ -68,6 +71,10 @@ def main() -> int:
         )
     if "liste" in quoi:
         mesures += bench_liste(10_000 if a.rapide else 100_000, 3 if a.rapide else 7, a.postgres)
+    if "distant" in quoi:
+        mesures += bench_distant(
+            3 if a.rapide else 7, 1000 if a.rapide else 10_000, 1 if a.rapide else 3
+        )
     commande = "python bench/run.py" + (" --postgres URL" if a.postgres else "")
     commande += " --rapide" if a.rapide else ""
     commande += f" --seulement {' '.join(a.seulement)}" if a.seulement else ""

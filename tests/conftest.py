@@ -35,12 +35,19 @@ os.environ.setdefault(
 BACKEND = os.environ.get("CPFADMIN_TEST_BACKEND", "sqlite")
 URL_POSTGRES = os.environ.get("CPFADMIN_TEST_POSTGRES_URL")
 EN_CI = os.environ.get("CI", "").lower() == "true"
+# local: the CLI on the test's store; distant: the ``console`` fixture acts through a server.
+MODE = os.environ.get("CPFADMIN_TEST_MODE", "local")
 MOT_DE_PASSE_ADMIN = "Phrase-De-Passe-Solide-2026!"
 MOT_DE_PASSE_GESTIONNAIRE = "Solide-Gest-2026!"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: only meaningful on the embedded SQLite store")
+    config.addinivalue_line(
+        "markers",
+        "local_seulement(raison): only meaningful in local mode (CPFADMIN_TEST_MODE=distant "
+        "skips it, with the reason)",
+    )
     config.addinivalue_line(
         "markers",
         "base_absente: the test's store does not exist before the test (init creates it); "
@@ -53,6 +60,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if MODE == "distant":
+        for item in items:
+            marque = item.get_closest_marker("local_seulement")
+            if marque is not None:
+                raison = marque.args[0] if marque.args else "propre au mode local"
+                item.add_marker(pytest.mark.skip(reason=f"mode local seulement : {raison}"))
     if BACKEND != "postgresql":
         return
     saut = pytest.mark.skip(reason="test propre au stockage SQLite embarqué")
@@ -350,10 +363,23 @@ def operateur(cli, initialise):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def console(cli, url_base, monkeypatch):  # type: ignore[no-untyped-def]
+def console(cli, url_base, monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
     """The in-process CLI acting as any account by its session token
-    (``tests.support.console.Console``), its command built once for the test."""
+    (``tests.support.console.Console``), its command built once for the test.
+
+    The one switch of the two modes (SPEC §8): with ``CPFADMIN_TEST_MODE=distant``, every
+    command but ``init``/``db`` goes through a real ``cpfadmin serve`` subprocess over the
+    test's store (``tests.support.serveur.ClientDistant``): the same tests, through the API."""
     from tests.support.console import Console, commande_construite_une_fois
 
     commande_construite_une_fois(monkeypatch)
-    return Console(cli, url_base)
+    if MODE != "distant":
+        yield Console(cli, url_base)
+        return
+    from tests.support.serveur import ClientDistant
+
+    distant = ClientDistant(cli, tmp_path)
+    try:
+        yield Console(distant, url_base)
+    finally:
+        distant.arreter()

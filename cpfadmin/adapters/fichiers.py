@@ -158,6 +158,17 @@ def deviner_format(chemin: Path, nom_affiche: str) -> str:
     return "csv"
 
 
+def verifier_lisible(chemin: Path, nom_affiche: str, format_: str | None = None) -> None:
+    """What is refused before a file is read: absent, a folder, an unknown ``--format``
+    (checked the same way before a remote import sends it)."""
+    if not chemin.exists():
+        raise DonneeInvalide(f"Fichier introuvable : {nom_affiche}", champ="fichier")
+    if chemin.is_dir():
+        raise DonneeInvalide(f"{nom_affiche} est un dossier, pas un fichier.", champ="fichier")
+    if format_ is not None and format_ not in FORMATS:
+        raise DonneeInvalide(f"Format inconnu : {format_} ({', '.join(FORMATS)}).", champ="format")
+
+
 def ouvrir(
     chemin: Path,
     *,
@@ -168,12 +179,7 @@ def ouvrir(
 ) -> Source:
     nom_affiche = nom_affiche or str(chemin)
     regles = regles or tableur.Regles()
-    if not chemin.exists():
-        raise DonneeInvalide(f"Fichier introuvable : {nom_affiche}", champ="fichier")
-    if chemin.is_dir():
-        raise DonneeInvalide(f"{nom_affiche} est un dossier, pas un fichier.", champ="fichier")
-    if format_ is not None and format_ not in FORMATS:
-        raise DonneeInvalide(f"Format inconnu : {format_} ({', '.join(FORMATS)}).", champ="format")
+    verifier_lisible(chemin, nom_affiche, format_)
     detecte = deviner_format(chemin, nom_affiche)
     # --format chooses between the text formats; a workbook is read as what its content is.
     if format_ is None or (format_ in CLASSEURS) == (detecte in CLASSEURS):

@@ -124,20 +124,25 @@ class Audit(Groupe):
         return document
 
     def creer_cle(self, fichier: Path, *, ecraser: bool = False) -> dict[str, Any]:
-        """A new Ed25519 key: the private one in ``fichier`` (0600), the public one beside it;
-        never through a symbolic link, nothing replaced unless ``ecraser``."""
-        import base64
+        return creer_cle(fichier, ecraser=ecraser)
 
-        from cpfadmin.adapters import signature
-        from cpfadmin.domain.point_de_controle import empreinte
 
-        public, brut = signature.generer(fichier, ecraser=ecraser)
-        return {
-            "fichier": str(fichier),
-            "fichier_public": str(public),
-            "empreinte_cle": empreinte(brut),
-            "cle_publique": base64.b64encode(brut).decode("ascii"),
-        }
+def creer_cle(fichier: Path, *, ecraser: bool = False) -> dict[str, Any]:
+    """A new Ed25519 key: the private one in ``fichier`` (0600), the public one beside it;
+    never through a symbolic link, nothing replaced unless ``ecraser``. Nothing of the store:
+    the remote application makes its keys the same way, on the operator's machine."""
+    import base64
+
+    from cpfadmin.adapters import signature
+    from cpfadmin.domain.point_de_controle import empreinte
+
+    public, brut = signature.generer(fichier, ecraser=ecraser)
+    return {
+        "fichier": str(fichier),
+        "fichier_public": str(public),
+        "empreinte_cle": empreinte(brut),
+        "cle_publique": base64.b64encode(brut).decode("ascii"),
+    }
 
 
 def _lire_points(fichiers: list[Path]) -> list[tuple[str, bytes]]:

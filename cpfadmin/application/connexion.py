@@ -35,7 +35,9 @@ class Connexion(Groupe):
 
         threading.Thread(target=charger, name="cpfadmin-prechargement", daemon=True).start()
 
-    def commencer(self, identifiant: str, mot_de_passe: str) -> dict[str, Any]:
+    def commencer(
+        self, identifiant: str, mot_de_passe: str, *, source: str | None = None
+    ) -> dict[str, Any]:
         """Step 1. Raises ``IdentifiantsInvalides`` — the same for an unknown identifiant, a
         wrong password or a locked account — ``MotDePasseTemporaireExpire``, or
         ``ErreurAuthentification`` for a suspended account. Returns ``jeton_etape``,
@@ -48,15 +50,20 @@ class Connexion(Groupe):
         profil = noyau.profil
         # The head start: bcrypt begins on another core, against the hash read with the bare
         # driver, while the store layer is still being imported below.
-        anticipation = anticiper_connexion(
-            profil.url_base, identifiant, mot_de_passe, profil.connect_timeout_seconds
+        # (A server has its modules loaded already: nothing to win there.)
+        anticipation = (
+            anticiper_connexion(
+                profil.url_base, identifiant, mot_de_passe, profil.connect_timeout_seconds
+            )
+            if source is None
+            else None
         )
         from cpfadmin.services import auth
 
         politiques = noyau.politiques()
         defi = noyau.executer(
             lambda uow: auth.commencer_connexion(
-                uow, identifiant, mot_de_passe, politiques, anticipation
+                uow, identifiant, mot_de_passe, politiques, anticipation, source=source
             )
         )
         etapes = [NOUVEAU_MOT_DE_PASSE] if defi.changement_requis else []

@@ -95,8 +95,8 @@ def erreur_depuis(statut: int, corps: Any) -> e.ErreurCpf:
     if "regle" in detail:
         erreur.regle = detail["regle"]  # type: ignore[attr-defined]
     attente = detail.get("retry_after")
-    if attente is not None:
-        erreur.attente = attente  # type: ignore[attr-defined]
+    if attente is not None or classe is e.TropDeTentatives:
+        erreur.attente = int(attente or 60)  # type: ignore[attr-defined]
     return erreur
 
 
@@ -463,7 +463,7 @@ class Gestionnaires(_Groupe):
         return self._appel("GET", f"/gestionnaires/{_seg(identifiant)}", jeton)
 
     def modifier(self, jeton: str | None, identifiant: str, **changements: Any) -> dict[str, Any]:
-        corps = {k: v for k, v in changements.items() if v is not None and v is not False}
+        corps = {k: v for k, v in changements.items() if v is not None}
         return self._appel("PATCH", f"/gestionnaires/{_seg(identifiant)}", jeton, corps=corps)
 
     def _action(self, jeton: str | None, identifiant: str, action: str) -> dict[str, Any]:
@@ -557,8 +557,11 @@ class Audit(_Groupe):
     def prendre_point(self, jeton: str | None, **_options: Any) -> dict[str, Any]:
         raise _local_seulement(Commande("audit checkpoint"))
 
-    def creer_cle(self, *_args: Any, **_options: Any) -> dict[str, Any]:
-        raise _local_seulement(Commande("audit keygen"))
+    def creer_cle(self, fichier: Path, *, ecraser: bool = False) -> dict[str, Any]:
+        """A key is made on this machine, never on the server (nothing of the store)."""
+        from cpfadmin.application.audit import creer_cle
+
+        return creer_cle(fichier, ecraser=ecraser)
 
 
 def _local_seulement(commande: Commande) -> e.ErreurCpf:
@@ -672,9 +675,12 @@ class Importation(_Groupe):
             raise e.NonConnecte()
         verifier_rapport(rapport, ecraser)
         if fichier == "-":
-            source, taille, nom = sys.stdin.buffer, None, "entrée standard"
+            source, taille, nom = sys.stdin.buffer, None, "-"
         else:
+            from cpfadmin.adapters.fichiers import verifier_lisible
+
             chemin = Path(fichier)
+            verifier_lisible(chemin, fichier, format_)
             try:
                 source = chemin.open("rb")
                 taille = chemin.stat().st_size
@@ -682,7 +688,7 @@ class Importation(_Groupe):
                 raise DonneeInvalide(
                     f"Lecture impossible de {fichier} : {e.raison_systeme(x)}.", champ="fichier"
                 ) from None
-            nom = nom_affiche or chemin.name
+            nom = nom_affiche or fichier
         phase = suivi.phase("Envoi", total=taille, unite="octets") if suivi else None
         with contextlib.ExitStack() as pile:
             if fichier != "-":
@@ -731,16 +737,11 @@ class Importation(_Groupe):
     ) -> int:
         """The server's rows, read as a stream and written here as the local export writes
         them."""
-        from cpfadmin.adapters.fichiers import EXTENSIONS, ecrire
-        from cpfadmin.application.importation import FORMATS_EXPORT
+        from cpfadmin.adapters.fichiers import ecrire
+        from cpfadmin.application.importation import format_export
         from cpfadmin.domain import tableur
 
-        if format_ is None:
-            format_ = EXTENSIONS.get(fichier.suffix.lower(), "csv") if fichier else "csv"
-        if format_ not in FORMATS_EXPORT:
-            raise DonneeInvalide(
-                (Option("format"), f" : {format_} (csv, xlsx, json ou ndjson)."), champ="format"
-            )
+        format_ = format_export(fichier, format_)
         reponse = self._appel(
             "GET",
             "/gestionnaires/export",

@@ -169,7 +169,9 @@ class Importation(Groupe):
             source = ouvrir(
                 chemin,
                 format_=format_,
-                nom_affiche="entrée standard" if temporaire else (nom_affiche or fichier),
+                nom_affiche="entrée standard"
+                if temporaire or nom_affiche == "-"
+                else (nom_affiche or fichier),
                 feuille=feuille,
                 regles=regles,
             )
@@ -255,27 +257,11 @@ class Importation(Groupe):
     ) -> int:
         """The accounts with the import's columns (plus identifiant, role, status), streamed to
         ``fichier`` — written whole or not at all — or to standard output; how many."""
-        from cpfadmin.adapters.fichiers import EXTENSIONS, ecrire
+        from cpfadmin.adapters.fichiers import ecrire
         from cpfadmin.domain import tableur
         from cpfadmin.services import exportation
 
-        if fichier is not None and fichier.suffix.lower() in (".ods", ".fods", ".xls"):
-            raise DonneeInvalide(
-                (
-                    Option("fichier", fichier.name),
-                    f" : cpfadmin n'écrit pas le format {fichier.suffix[1:].upper()} ; "
-                    "exportez en XLSX (",
-                    Option("fichier", "comptes.xlsx"),
-                    "), que LibreOffice ouvre et enregistre en ODS, ou en CSV.",
-                ),
-                champ="fichier",
-            )
-        if format_ is None:
-            format_ = EXTENSIONS.get(fichier.suffix.lower(), "csv") if fichier else "csv"
-        if format_ not in FORMATS_EXPORT:
-            raise DonneeInvalide(
-                (Option("format"), f" : {format_} (csv, xlsx, json ou ndjson)."), champ="format"
-            )
+        format_ = format_export(fichier, format_)
 
         def travail(uow, acteur):  # type: ignore[no-untyped-def]
             lignes = exportation.exporter(
@@ -313,6 +299,31 @@ class Importation(Groupe):
             return consommer({c: ligne.get(c) for c in tableur.COLONNES_EXPORT} for ligne in lignes)
 
         return self._lire(jeton, travail)
+
+
+def format_export(fichier: Path | None, format_: str | None) -> str:
+    """The export's format: ``format_``, else the file's extension, else CSV; ODS and XLS are
+    refused (cpfadmin writes neither) — the same rule for a local and a remote export."""
+    from cpfadmin.adapters.fichiers import EXTENSIONS
+
+    if fichier is not None and fichier.suffix.lower() in (".ods", ".fods", ".xls"):
+        raise DonneeInvalide(
+            (
+                Option("fichier", fichier.name),
+                f" : cpfadmin n'écrit pas le format {fichier.suffix[1:].upper()} ; "
+                "exportez en XLSX (",
+                Option("fichier", "comptes.xlsx"),
+                "), que LibreOffice ouvre et enregistre en ODS, ou en CSV.",
+            ),
+            champ="fichier",
+        )
+    if format_ is None:
+        format_ = EXTENSIONS.get(fichier.suffix.lower(), "csv") if fichier else "csv"
+    if format_ not in FORMATS_EXPORT:
+        raise DonneeInvalide(
+            (Option("format"), f" : {format_} (csv, xlsx, json ou ndjson)."), champ="format"
+        )
+    return format_
 
 
 def _ecrire_rapport(chemin: Path, lignes: Iterator[dict[str, Any]]) -> None:

@@ -316,13 +316,19 @@ class GroupeCpf(TyperGroup):
                 suggestion="relancez avec --debug pour le détail",
             )
         if code != CodeSortie.INTERROMPU:
-            _attendre_les_fils()  # Ctrl-C means now: the person asked to stop
+            _attendre_les_fils()
+        else:
+            # Ctrl-C means now, but an import left half-done by the preloading thread can hang
+            # the interpreter's shutdown (seen on a loaded machine): let the import finish.
+            _attendre_les_fils(noms=("cpfadmin-prechargement",))
         if standalone_mode:
             sys.exit(code)
         return code
 
 
-def _attendre_les_fils(delai: float = 5.0) -> None:
+def _attendre_les_fils(
+    delai: float = 5.0, noms: tuple[str, ...] = ("cpfadmin-bcrypt", "cpfadmin-prechargement")
+) -> None:
     """Let the background threads of a command (the bcrypt head start, the imports made while
     a prompt waits) finish before the interpreter shuts down: a daemon thread still inside a
     C extension's import or bcrypt at finalization can abort the process (SIGABRT) instead
@@ -333,7 +339,7 @@ def _attendre_les_fils(delai: float = 5.0) -> None:
 
     fin = time.monotonic() + delai  # in all: a thread stuck on a lock must not hold the exit
     for fil in threading.enumerate():
-        if fil.daemon and fil.name in ("cpfadmin-bcrypt", "cpfadmin-prechargement"):
+        if fil.daemon and fil.name in noms:
             fil.join(max(0.0, fin - time.monotonic()))
 
 

@@ -71,7 +71,10 @@ def rediger(
 
 def en_json(texte: Texte | None) -> Any:
     """``texte`` as JSON values (a report spooled to a file, a response body): a string, or
-    its hints as objects — ``{"option": …, "valeur": …}``, ``{"commande": …, "arguments": …}``."""
+    its hints as objects — ``{"option": …, "valeur": …}``, ``{"commande": …, "arguments": …}``,
+    ``{"saisie": …}``."""
+    if isinstance(texte, Saisie):
+        return {"saisie": str(texte)}
     if texte is None or isinstance(texte, str):
         return texte
     if isinstance(texte, Option):
@@ -87,6 +90,8 @@ def depuis_json(valeur: Any) -> Texte | None:
         return valeur
     if isinstance(valeur, list):
         return tuple(depuis_json(partie) or "" for partie in valeur)
+    if "saisie" in valeur:
+        return Saisie(valeur["saisie"])
     if "option" in valeur:
         return Option(valeur["option"], valeur.get("valeur"))
     arguments = [depuis_json(a) for a in valeur.get("arguments", [])]
@@ -145,6 +150,20 @@ class CompteVerrouille(ErreurAuthentification):
 
 class MotDePasseTemporaireExpire(ErreurAuthentification):
     message = "Mot de passe temporaire expiré : demandez un renouvellement à votre administrateur."
+
+
+class TropDeTentatives(ErreurAuthentification):
+    """Too many login failures from one address (the server's throttle, SPEC §8): nobody's
+    account is locked by it; ``attente`` is how many seconds until the next try is admitted."""
+
+    def __init__(self, attente: int = 60, message: Texte | None = None) -> None:
+        self.attente = max(1, int(attente))
+        minutes = -(-self.attente // 60)
+        super().__init__(
+            message
+            or "Trop de tentatives de connexion depuis votre adresse : réessayez dans "
+            f"{minutes} minute{'s' if minutes > 1 else ''}."
+        )
 
 
 class CguNonAcceptees(ErreurAuthentification):

@@ -30,6 +30,8 @@ class Politiques:
     lockout_minutes: int = 15
     lockout_max_hours: int = 24
     failure_reset_minutes: int = 720
+    source_throttle_failures: int = 20
+    source_throttle_minutes: int = 15
     mail_file_transport_shared: bool = False
 
     @property
@@ -39,6 +41,10 @@ class Politiques:
     @property
     def verrouillage_max(self) -> timedelta:
         return timedelta(hours=self.lockout_max_hours)
+
+    @property
+    def fenetre_source(self) -> timedelta:
+        return timedelta(minutes=self.source_throttle_minutes)
 
     @property
     def fenetre_remise_a_zero(self) -> timedelta:
@@ -71,6 +77,12 @@ REGLES: dict[str, Regle] = {
         "minutes",
         15,
         10080,
+    ),
+    "source_throttle_failures": Regle(
+        "Échecs de connexion admis depuis une même adresse (serveur) par période", "échecs", 5, 1000
+    ),
+    "source_throttle_minutes": Regle(
+        "Période de la limitation par adresse (serveur)", "minutes", 1, 1440
     ),
     "mail_file_transport_shared": Regle(
         "Transport de courrier « file » admis sur une base partagée (PostgreSQL)", "oui/non"

@@ -24,7 +24,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -39,6 +39,7 @@ from cpfadmin.domain.errors import (
     ErreurCpf,
     MotDePasseNonConforme,
     Texte,
+    TropDeTentatives,
     en_json,
 )
 
@@ -132,7 +133,11 @@ def corps_erreur(code: int, message: str, erreur: ErreurCpf | None = None) -> di
 
 def reponse_erreur(erreur: ErreurCpf) -> Json:
     code = code_pour(erreur)
-    return Json(corps_erreur(code, erreur.message, erreur), status_code=STATUTS[code])
+    corps = corps_erreur(code, erreur.message, erreur)
+    if isinstance(erreur, TropDeTentatives):
+        corps["erreur"]["retry_after"] = erreur.attente
+        return Json(corps, status_code=429, headers={"Retry-After": str(erreur.attente)})
+    return Json(corps, status_code=STATUTS[code])
 
 
 # --- the request's session token ------------------------------------------------------------------
@@ -387,10 +392,11 @@ def _routes(app: Application, taille_max_import: int) -> APIRouter:
 
     # --- login (SPEC §3, §8) --------------------------------------------------------------------
     @r.post("/connexion", tags=["connexion"])
-    def commencer(corps: Connexion) -> Any:
+    def commencer(request: Request, corps: Connexion) -> Any:
         """Étape 1 : identifiant et mot de passe ; renvoie les étapes restantes et un jeton
-        d'étape à usage unique."""
-        return app.connexion.commencer(corps.identifiant, corps.mot_de_passe)
+        d'étape à usage unique. Trop d'échecs depuis une même adresse : 429 et Retry-After."""
+        source = request.client.host if request.client else "inconnue"
+        return app.connexion.commencer(corps.identifiant, corps.mot_de_passe, source=source)
 
     @r.post("/connexion/verification", status_code=204, tags=["connexion"])
     def verifier_nouveau(corps: VerificationEtape) -> Response:
@@ -528,7 +534,6 @@ def _routes(app: Application, taille_max_import: int) -> APIRouter:
     @r.post("/gestionnaires/import", tags=["gestionnaires"])
     async def importer(
         request: Request,
-        taches: BackgroundTasks,
         jeton: Jeton,
         organisme: str | None = None,
         format: str | None = None,
@@ -542,7 +547,8 @@ def _routes(app: Application, taille_max_import: int) -> APIRouter:
     ) -> Any:
         """Le fichier en corps de requête (CSV, XLSX, ODS, JSON, NDJSON ; 50 Mo au plus),
         écrit sur disque au fil de l'envoi, puis les deux passes de l'import ; renvoie
-        l'en-tête et les lignes du rapport. Les e-mails partent après la réponse."""
+        l'en-tête et les lignes du rapport, une fois les e-mails des mots de passe temporaires
+        remis (comme en local : quand la commande rend la main, ils sont partis)."""
         from starlette.concurrency import run_in_threadpool
 
         # Streamed to a private temporary file: memory stays flat whatever the size.
@@ -564,7 +570,6 @@ def _routes(app: Application, taille_max_import: int) -> APIRouter:
                     simulation=simulation,
                     sur_existant=sur_existant,
                     creer_unites=creer_unites,
-                    livrer=False,
                     nom_affiche=nom,
                 )
             )
@@ -578,8 +583,6 @@ def _routes(app: Application, taille_max_import: int) -> APIRouter:
                 }
         finally:
             chemin.unlink(missing_ok=True)
-        if not simulation:
-            taches.add_task(_livrer_apres, app, jeton)
         return corps
 
     @r.get("/gestionnaires/{identifiant}", tags=["gestionnaires"])
@@ -691,14 +694,6 @@ def _action(r: APIRouter, nom: str, cas: Callable[[str | None, str], Any]) -> No
 
     route.__name__ = nom
     r.post(f"/gestionnaires/{{identifiant}}/{nom}", tags=["gestionnaires"], name=nom)(route)
-
-
-def _livrer_apres(app: Application, jeton: str | None) -> None:
-    """After an import answered: its temporary passwords, delivered by the server."""
-    try:
-        app.courrier.livrer(jeton)
-    except ErreurCpf as e:
-        journal_erreurs.warning("messages non remis après un import : %s", e.message)
 
 
 # --- hygiene: request id, security headers, body limits, access log -------------------------------

@@ -29,6 +29,7 @@ from cpfadmin.domain.errors import (
     Option,
     SaisieRequise,
     SessionExpiree,
+    TropDeTentatives,
 )
 from cpfadmin.domain.identifiant import normaliser_identifiant
 from cpfadmin.domain.politique import Politiques
@@ -179,10 +180,65 @@ def commencer_connexion(
     mot_de_passe: str,
     politiques: Politiques,
     anticipation: authentifiants.Anticipation | None = None,
+    *,
+    source: str | None = None,
 ) -> Defi:
     """Verify identifiant and password. Raises ``IdentifiantsInvalides`` (the same for an
     unknown identifiant, a wrong password or a locked account), ``MotDePasseTemporaireExpire``,
-    or ``ErreurAuthentification`` for a suspended account."""
+    or ``ErreurAuthentification`` for a suspended account.
+
+    ``source``: the address a server received the request from. Past
+    ``source_throttle_failures`` failures from it in ``source_throttle_minutes``, it is refused
+    (``TropDeTentatives``) before any password is checked — so a sprayer is slowed down
+    without his tries locking anyone's account."""
+    if source is None:
+        return _commencer_connexion(uow, saisie_identifiant, mot_de_passe, politiques, anticipation)
+    cle = cle_source(source)
+    limiter_source(uow, cle, politiques)
+    try:
+        return _commencer_connexion(uow, saisie_identifiant, mot_de_passe, politiques, anticipation)
+    except (IdentifiantsInvalides, MotDePasseTemporaireExpire):
+        maintenant = uow.maintenant()
+        debut = maintenant - politiques.fenetre_source
+        uow.limitations.purger(debut)
+        uow.limitations.compter_echec(cle, maintenant, debut)
+        uow.commit()
+        raise
+
+
+def cle_source(adresse: str) -> str:
+    """What the throttle counts by: an IPv4 address, or the /64 of an IPv6 one (a single
+    machine holds a whole /64)."""
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(adresse.strip())
+    except ValueError:
+        return adresse.strip()[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def limiter_source(uow: UniteDeTravail, cle: str, politiques: Politiques) -> None:
+    ligne = uow.limitations.lire(cle)
+    if ligne is None:
+        return
+    maintenant = uow.maintenant()
+    fin = ligne.debut + politiques.fenetre_source
+    if fin > maintenant and ligne.echecs >= politiques.source_throttle_failures:
+        raise TropDeTentatives(int((fin - maintenant).total_seconds()) + 1)
+
+
+def _commencer_connexion(
+    uow: UniteDeTravail,
+    saisie_identifiant: str,
+    mot_de_passe: str,
+    politiques: Politiques,
+    anticipation: authentifiants.Anticipation | None,
+) -> Defi:
     maintenant = uow.maintenant()
     identifiant = normaliser_identifiant(saisie_identifiant)
     compte = uow.comptes.par_identifiant(identifiant, verrouiller=True) if identifiant else None

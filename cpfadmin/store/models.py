@@ -210,3 +210,15 @@ class EtapeConnexion(SQLModel, table=True):
     changement_requis: str | None = Field(default=None, sa_type=String(16))
     cree_le: datetime = _horodatage()
     expire_le: datetime = Field(default=None, sa_type=UTCDateTime, index=True, nullable=False)
+
+
+class LimitationSource(SQLModel, table=True):
+    """The login failures from one source address (an IPv6 /64) in the current window: the
+    server's per-address throttle (SPEC §8), counted in the store so that every instance sees
+    the same count."""
+
+    __tablename__ = "limitation_source"
+
+    source: str = Field(sa_type=String(64), primary_key=True)
+    debut: datetime = Field(default=None, sa_type=UTCDateTime, nullable=False)
+    echecs: int = Field(default=0, nullable=False)

@@ -16,6 +16,7 @@ from cpfadmin.store.models import (
     Cgu,
     Compte,
     EtapeConnexion,
+    LimitationSource,
     Organisme,
     ReglePolitique,
     SessionCompte,
@@ -208,4 +209,36 @@ class EtapesConnexion(Depot):
         """Forget the steps nobody finished."""
         self.session.execute(
             delete(EtapeConnexion).where(col(EtapeConnexion.expire_le) <= maintenant)
+        )
+
+
+class LimitationsSource(Depot):
+    def lire(self, source: str) -> LimitationSource | None:
+        return self.session.get(LimitationSource, source)
+
+    def compter_echec(self, source: str, maintenant: datetime, fenetre_debut: datetime) -> int:
+        """One more failure from ``source``; a window started before ``fenetre_debut`` starts
+        again. Safe between instances: the row is created if need be, then locked."""
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        dialecte = self.session.get_bind().dialect.name
+        insertion = (postgresql.insert if dialecte == "postgresql" else sqlite.insert)(
+            LimitationSource
+        )
+        self.session.execute(
+            insertion.values(source=source, debut=maintenant, echecs=0).on_conflict_do_nothing()
+        )
+        ligne = self.session.get(
+            LimitationSource, source, with_for_update=True, populate_existing=True
+        )
+        assert ligne is not None
+        if ligne.debut <= fenetre_debut:
+            ligne.debut, ligne.echecs = maintenant, 0
+        ligne.echecs += 1
+        self.session.flush()
+        return ligne.echecs
+
+    def purger(self, fenetre_debut: datetime) -> None:
+        self.session.execute(
+            delete(LimitationSource).where(col(LimitationSource.debut) <= fenetre_debut)
         )

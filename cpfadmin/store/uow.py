@@ -67,6 +67,7 @@ class UniteDeTravail:
         self.unites = repositories.Unites(self.session)
         self.politique = repositories.Politique(self.session)
         self.etapes = repositories.EtapesConnexion(self.session)
+        self.limitations = repositories.LimitationsSource(self.session)
         self.courrier = depot_courrier.Courrier(self.session)
         # the journal's reads (``auditer`` below records an event)
         self.audit = depot_audit.JournalAudit(self.session)

@@ -35,6 +35,9 @@ Clauses (ADRESSE is the e-mail address an account was created with, its name her
     the shell variable ``VAR`` holds, for each command, that account's pending temporary password
     (from ``init``'s output or the last e-mail it was sent), its current password, or a new one
     that meets the policy (its password once the command that uses it succeeds).
+``TEXTE = serveur cpfadmin de test``
+    ``TEXTE`` is the URL of a real ``cpfadmin serve`` over the story's store, started on a free
+    loopback port the first time a block names it and stopped at the end of the story.
 ``TEXTE = base PostgreSQL de test``
     ``TEXTE`` is a fresh database on the server of ``CPFADMIN_TEST_POSTGRES_URL``; the block
     runs in a test of its own, skipped without that server (and failed in CI, which has one).
@@ -75,6 +78,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,6 +104,7 @@ HISTOIRE: list[tuple[str, tuple[str, ...] | None]] = [
     ("04-habiliter-un-gestionnaire.md", None),
     ("05-renouvellement-des-mots-de-passe.md", None),
     ("06-imports-en-masse.md", None),
+    ("07-travailler-a-distance.md", None),
     (
         "10-operateurs.md",
         (
@@ -187,6 +192,8 @@ def lire_directive(texte: str, ou: str) -> Directive:
                     break
             else:
                 raise ErreurGuide(f"{ou} : sens inconnu pour {m[1]} : « {m[2]} »")
+        elif m := re.fullmatch(r"(\S+) = serveur cpfadmin de test", clause):
+            d.substitutions[m[1]] = Sens("serveur")
         elif m := re.fullmatch(r"(\S+) = base PostgreSQL de test", clause):
             d.substitutions[m[1]] = Sens("postgres")
         elif m := re.fullmatch(rf"(\S+) = {ADRESSE}", clause):
@@ -441,6 +448,19 @@ class Histoire:
     comptes: dict[str, Compte] = field(default_factory=dict)  # by identifiant
     session: str | None = None
     numero: int = 0
+    serveur: Any = None
+
+    def url_serveur(self) -> str:
+        """A real ``cpfadmin serve`` over the story's store (started once)."""
+        if self.serveur is None:
+            from tests.support.serveur import demarrer
+
+            self.serveur = demarrer(self.travail.parent, env=self.env)
+        return str(self.serveur.url)
+
+    def arreter(self) -> None:
+        if self.serveur is not None:
+            self.serveur.arreter()
 
     @property
     def courrier(self) -> Path:
@@ -557,6 +577,8 @@ def substituer(texte: str, d: Directive, h: Histoire, ou: str, url_postgres: str
         if sens.genre == "identifiant":
             assert sens.adresse
             valeur = h.compte(sens.adresse, ou).identifiant
+        elif sens.genre == "serveur":
+            valeur = h.url_serveur()
         elif sens.genre == "postgres":
             if url_postgres is None:
                 raise ErreurGuide(f"{ou} : bloc PostgreSQL lancé sans base de test")
@@ -823,16 +845,19 @@ def test_the_guide_runs_as_printed_from_an_empty_machine_to_habilitated_gestionn
 ) -> None:
     h = Histoire(environnement_guide(tmp_path), travail_neuf(tmp_path))
     joues = 0
-    for b in en_ordre_d_histoire(tous_les_blocs()):
-        d = b.directive
-        if d.non_execute or d.postgres or b.langue == "toml":
-            continue  # not run, or run by the tests below
-        cible = h.copie(tmp_path / f"copie-{joues}") if d.copie else h
-        if b.langue == "console":
-            jouer_console(cible, b)
-        else:
-            jouer_bash(cible, b)
-        joues += 1
+    try:
+        for b in en_ordre_d_histoire(tous_les_blocs()):
+            d = b.directive
+            if d.non_execute or d.postgres or b.langue == "toml":
+                continue  # not run, or run by the tests below
+            cible = h.copie(tmp_path / f"copie-{joues}") if d.copie else h
+            if b.langue == "console":
+                jouer_console(cible, b)
+            else:
+                jouer_bash(cible, b)
+            joues += 1
+    finally:
+        h.arreter()
     # From an empty machine to habilitated gestionnaires: the last principal admin's session
     # sees the accounts the guide created.
     chloe = h.compte("chloe.bernard@lyon.fr", "fin")
@@ -880,6 +905,10 @@ def test_a_toml_block_of_the_guide_is_a_profile_the_loader_reads_as_shown(
                 assert profil.connect_timeout_seconds == valeur, bloc.ou
             elif cle == "audit_checkpoint_key":
                 assert profil.cle_point_de_controle == Path(valeur), bloc.ou
+            elif cle == "server":
+                assert profil.serveur == valeur, bloc.ou
+            elif cle == "ca_bundle":
+                assert profil.ca_bundle == Path(valeur), bloc.ou
             else:
                 assert cle == "database_url", (bloc.ou, cle)
                 assert profil.url_base == valeur and profil.url_explicite, bloc.ou

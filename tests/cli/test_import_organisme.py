@@ -65,6 +65,7 @@ def test_an_administrator_imports_into_his_own_organisme_by_default(console, mon
     assert rapport["organisme_raison_sociale"] == "Transports Lumière SAS"
 
 
+@pytest.mark.local_seulement("à distance, le serveur remet les e-mails après avoir répondu")
 def test_the_delivery_of_the_import_reports_its_progress(console, monde, fichier, monkeypatch):
     """The CLI gives ctx.livrer a progress callback (a bar at a terminal), fed by each send."""
     from cpfadmin.cli import gestionnaires

@@ -28,7 +28,6 @@ from tests.support import base, gabarits
 from tests.support.console import (
     SIRET_EMPLOYEUR,
     Console,
-    commande_construite_une_fois,
     corps,
     courriels,
     dossier_courrier,
@@ -68,9 +67,8 @@ class Scene:
 
 
 @pytest.fixture
-def scene(cli, initialise, operateur, url_base, monkeypatch) -> Scene:  # type: ignore[no-untyped-def]
-    commande_construite_une_fois(monkeypatch)
-    c = Console(cli, url_base)
+def scene(console, initialise, operateur, url_base) -> Scene:  # type: ignore[no-untyped-def]
+    c = console
 
     def construire() -> tuple[str, ...]:
         op = c.connecter(operateur, MOT_DE_PASSE_ADMIN)
@@ -183,6 +181,7 @@ def panne(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(gestionnaires, "lister", casse)
 
 
+@pytest.mark.local_seulement("la panne est injectée dans le processus de la commande")
 def test_the_debug_trace_of_a_failing_command_shows_no_secret(scene: Scene, panne) -> None:  # type: ignore[no-untyped-def]
     c = scene.console
     temporaire_j = mot_de_passe_temporaire(ADRESSE_J)
@@ -308,6 +307,7 @@ def test_unknown_identifiant_wrong_password_and_locked_account_give_the_same_ans
 AVIS = {"SI CPF – Votre compte a été verrouillé", "SI CPF – Modification de votre adresse e-mail"}
 
 
+@pytest.mark.local_seulement("les points de contrôle signés se prennent sur le poste de la base")
 def test_the_hardening_paths_leave_no_secret_in_the_store_the_mail_or_their_output(
     scene: Scene, tmp_path: Path
 ) -> None:

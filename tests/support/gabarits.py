@@ -229,7 +229,9 @@ def _rafraichir_sessions(url: str) -> None:
 # The policy the suite's stores hold: bcrypt at cost 4 keeps the suite fast (the default cost,
 # 12, has tests of its own). ``politique set`` refuses it (bounds 10–15): like a store owner,
 # the suite writes it in the store itself.
-POLITIQUE_DE_TEST = {"bcrypt_cost": "4"}
+# The server's per-address throttle at its bound: every test client is 127.0.0.1, and the
+# lockout tests fail many logins on purpose (``tests/serveur/test_limitation.py`` lowers it).
+POLITIQUE_DE_TEST = {"bcrypt_cost": "4", "source_throttle_failures": "1000"}
 # On a shared store (PostgreSQL) the ``file`` mail transport is refused unless the policy admits
 # it on purpose: the suite reads the temporary passwords from its files, so it admits it, and
 # every command that delivers mail then warns that the two channels are broken.

@@ -112,3 +112,31 @@ def demarrer(
         time.sleep(0.1)
     serveur.arreter()
     raise AssertionError(f"cpfadmin serve ne répond pas : {journal.read_text()}")
+
+
+LOCALES = {"init", "db", "serve"}
+
+
+class ClientDistant:
+    """The in-process CLI (``lanceur()``) acting through a real ``cpfadmin serve`` over the
+    test's store: ``--server URL`` before each command, no database URL in its environment.
+    The server starts at the first command that goes through it — after the test's world is
+    in place — and stops with ``arreter``. ``init``, ``db`` and ``serve`` stay local."""
+
+    def __init__(self, cli: Any, dossier: Path) -> None:
+        self.cli = cli
+        self.dossier = dossier
+        self.serveur: Serveur | None = None
+
+    def __call__(self, *args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+        if LOCALES & set(args[:3]) and not any(a.startswith("--server") for a in args):
+            return self.cli(*args, input=input, env=env)
+        if self.serveur is None:
+            self.serveur = demarrer(self.dossier)
+        env = {"CPFADMIN_DATABASE_URL": None, **(env or {})}  # type: ignore[dict-item]
+        return self.cli("--server", self.serveur.url, *args, input=input, env=env)
+
+    def arreter(self) -> None:
+        if self.serveur is not None:
+            self.serveur.arreter()
+            self.serveur = None

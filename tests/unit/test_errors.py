@@ -22,6 +22,7 @@ CODE_ATTENDU = {
     "CompteVerrouille": 3,
     "MotDePasseTemporaireExpire": 3,
     "CguNonAcceptees": 3,
+    "TropDeTentatives": 3,
     "AccesRefuse": 4,
     "Introuvable": 5,
     "Conflit": 6,
