@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 PREFIXE = "/api/v1"
 DELAI_DEFAUT = 30.0
+# An import's answer comes after both passes and the e-mails: minutes for a large file.
+DELAI_IMPORT = 3600.0
 ENTETE_AVERTISSEMENT = "cpfadmin-avertissement"
 MORCEAU = 256 * 1024
 
@@ -173,6 +175,7 @@ class Client:
         longueur: int | None = None,
         type_contenu: str = "application/json",
         brut: bool = False,
+        delai: float | None = None,
     ) -> Any:
         """One request; the JSON result (dates revived), or the server's error raised. With
         ``brut``, the response itself for the caller to read as a stream."""
@@ -203,6 +206,9 @@ class Client:
                 entetes["Content-Length"] = str(longueur)
         for essai in (1, 2):
             connexion = self._ouvrir()
+            connexion.timeout = delai or self.delai
+            if connexion.sock is not None:
+                connexion.sock.settimeout(connexion.timeout)
             try:
                 connexion.request(methode, cible, body=donnees, headers=entetes)
                 reponse = connexion.getresponse()
@@ -713,6 +719,7 @@ class Importation(_Groupe):
                 flux=morceaux if taille is None else _Lecteur(source, avancer),
                 longueur=taille,
                 type_contenu="application/octet-stream",
+                delai=DELAI_IMPORT,
             )
         resultat = ImportDistant(corps)
         if suivi is not None:
