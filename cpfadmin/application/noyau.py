@@ -8,6 +8,7 @@ needs them, so that ``--help`` and the light commands start fast.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -21,6 +22,13 @@ if TYPE_CHECKING:
     from cpfadmin.store.uow import UniteDeTravail
 
 T = TypeVar("T")
+
+# One request of a server: what the application may keep for its duration only (the policy,
+# read once per request rather than once per step of it). A front end sets a fresh dict per
+# request (``portee_requete.set({})``); outside any, nothing is kept.
+portee_requete: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "cpfadmin_portee_requete", default=None
+)
 
 
 def _rien(_message: Texte) -> None:
@@ -133,11 +141,19 @@ class Noyau:
 
     def politiques(self) -> Politiques:
         """The security policy in force: the store's (SPEC §4), read once per application."""
-        if self._politiques is None or not self.politiques_en_cache:
-            from cpfadmin.services import politique
+        if self.politiques_en_cache and self._politiques is not None:
+            return self._politiques
+        portee = portee_requete.get()
+        if portee is not None and "politiques" in portee:
+            return portee["politiques"]  # type: ignore[no-any-return]
+        from cpfadmin.services import politique
 
-            self._politiques = self.executer(politique.lire, lecture=True)
-        return self._politiques
+        lues = self.executer(politique.lire, lecture=True)
+        if self.politiques_en_cache:
+            self._politiques = lues
+        elif portee is not None:
+            portee["politiques"] = lues
+        return lues
 
     @property
     def url_portail(self) -> str:

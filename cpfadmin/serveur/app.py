@@ -33,6 +33,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cpfadmin import __version__
 from cpfadmin.application import Application
+from cpfadmin.application.noyau import portee_requete
 from cpfadmin.domain.codes import CodeSortie, code_pour
 from cpfadmin.domain.errors import (
     DonneeInvalide,
@@ -732,6 +733,7 @@ class Hygiene:
         scope["cpfadmin_requete"] = requete
         avertissements: list[Texte] = []
         jeton = _avertissements.set(avertissements)
+        jeton_portee = portee_requete.set({})  # the policy read once per request
         debut = time.perf_counter()
         statut = {"code": 500}
         limite = (
@@ -779,6 +781,7 @@ class Hygiene:
                 await _repondre(envoyer, refus.statut, refus.message)
         finally:
             _avertissements.reset(jeton)
+            portee_requete.reset(jeton_portee)
             journal.info(
                 json.dumps(
                     {

@@ -295,3 +295,37 @@ def test_an_import_may_leave_its_mail_queued_for_a_later_delivery(app, jeton_ope
     assert [m["statut"] for m in app.courrier.lister(jeton_operateur)] == ["en_attente"]
     assert app.courrier.envoyer(jeton_operateur)["envoyes"] == 1
     assert any(m["To"] == "paul.durand@exemple.fr" for m in courriels())
+
+
+# --- a server's application ------------------------------------------------------------------------
+def test_a_servers_application_reads_the_policy_at_each_request_once(
+    url_base, jeton_operateur, monkeypatch
+):
+    """Without the cache of a command, a policy change applies at the next request; within
+    one request (``portee_requete``), the policy is read once for all its steps."""
+    from cpfadmin.application.noyau import portee_requete
+    from cpfadmin.services import politique
+
+    lectures: list[int] = []
+    lire = politique.lire
+
+    def compter(uow):  # type: ignore[no-untyped-def]
+        lectures.append(1)
+        return lire(uow)
+
+    monkeypatch.setattr(politique, "lire", compter)
+    serveur = Application(url_base=url_base, politiques_en_cache=False)
+    serveur.moi.profil(jeton_operateur)
+    sans_portee = len(lectures)
+    assert sans_portee >= 2  # authentication, then the use case: each reads it
+    lectures.clear()
+    for _ in range(3):
+        portee = portee_requete.set({})
+        try:
+            serveur.moi.profil(jeton_operateur)
+        finally:
+            portee_requete.reset(portee)
+    assert len(lectures) == 3  # once per request
+    # a change made meanwhile is seen by the next request
+    serveur.politique.definir(jeton_operateur, "session_idle_minutes", "30")
+    assert serveur.moi.profil(jeton_operateur)["session_inactivite_minutes"] == 30
