@@ -37,12 +37,14 @@ def _rien(_message: Texte) -> None:
 
 
 def est_local(hote: str) -> bool:
+    """Whether ``hote`` is a loopback address (or ``localhost``): the one place where plain
+    HTTP is admitted, by the client and by ``cpfadmin serve`` alike."""
     import ipaddress
 
     if hote == "localhost":
         return True
     try:
-        return ipaddress.ip_address(hote).is_loopback
+        return ipaddress.ip_address(hote.strip("[]")).is_loopback
     except ValueError:
         return False
 
@@ -351,7 +353,8 @@ class Connexion(_Groupe):
         return self._appel("POST", "/deconnexion", jeton, corps={"toutes": toutes})
 
     def valide_jusqua(self, jeton: str) -> Any:
-        return _dates({"v_le": self._appel("GET", "/session", jeton)["valide_jusqua"]})["v_le"]
+        limite = self._appel("GET", "/session", jeton)["valide_jusqua"]
+        return datetime.fromisoformat(limite) if limite else None
 
 
 class Moi(_Groupe):

@@ -6,9 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from cpfadmin.application.noyau import Groupe
+from cpfadmin.domain.champs import CHAMPS
 
-# The fields an account is created with or changed by, as the use cases take them.
-CHAMPS_COMPTE = ("nom", "prenom", "email", "telephone_fixe", "telephone_mobile")
+# The fields an account is created with or changed by, as the use cases take them (the domain's
+# table of fields, less those a use case takes by a name of its own: unité, niveau, délégué).
+CHAMPS_COMPTE = tuple(
+    c.nom for c in CHAMPS if c.nom not in ("unite", "niveau_habilitation", "administrateur_delegue")
+)
 
 
 class Gestionnaires(Groupe):

@@ -4,7 +4,6 @@ the periodic retry of queued mail."""
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import threading
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cpfadmin.application.distante import est_local
 from cpfadmin.domain.errors import (
     BaseAMettreAJour,
     Commande,
@@ -45,16 +45,6 @@ def exiger_composants() -> None:
             f"cpfadmin serve demande {' et '.join(manquants)}, absents de cette installation.",
             suggestion="pip install 'cpfadmin[serveur]'",
         )
-
-
-def est_local(hote: str) -> bool:
-    """Whether ``hote`` is a loopback address (or ``localhost``)."""
-    if hote == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(hote.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def verifier_exposition(r: Reglages) -> str | None:
