@@ -157,6 +157,17 @@ def bench_distant(n: int, lignes_import: int, n_import: int) -> list[Mesure]:
                        note="durée de la requête dans le journal d'accès du serveur (TLS exclu) "
                        "contre `Application.moi.profil(jeton)` en processus, même base"),
             )  # fmt: skip
+            # the server's peak memory (SPEC §7/§8: flat): after a small import and export,
+            # then after the big imports and an export of everything they created
+            petit = racine / "petit.csv"
+            fichier_csv(petit, 1000)
+            petit.write_text(petit.read_text().replace("@employeur.fr", "@petit.employeur.fr"))
+            chrono([PYTHON, "-m", "cpfadmin", "gestionnaires", "import", str(petit),
+                    "--organisme", SIRET, "--create-unites"], env_cli)  # fmt: skip
+            _attendre_courrier(url, contexte, jeton)
+            chrono([PYTHON, "-m", "cpfadmin", "gestionnaires", "export", "--organisme", SIRET,
+                    "--fichier", str(racine / "petit-export.csv")], env_cli)  # fmt: skip
+            pic_petit = _pic_memoire(serveur.pid)
             # a 10k-row import through the server against the same import in local mode
             distants, locaux = [], []
             for k in range(n_import):
@@ -170,6 +181,17 @@ def bench_distant(n: int, lignes_import: int, n_import: int) -> list[Mesure]:
                     (distants if ou == "d" else locaux).append(duree)
                     if ou == "d":
                         _attendre_courrier(url, contexte, jeton)
+            chrono([PYTHON, "-m", "cpfadmin", "gestionnaires", "export", "--organisme", SIRET,
+                    "--fichier", str(racine / "grand-export.csv")], env_cli)  # fmt: skip
+            pic_grand = _pic_memoire(serveur.pid)
+            exportes = len((racine / "grand-export.csv").read_text().splitlines()) - 1
+            mesures.append(
+                Mesure(f"serveur : mémoire de pointe, import et export de 1000 → {lignes_import} "
+                       "lignes", pic_grand - pic_petit, pic_petit, 50.0, unite="Mo",
+                       note=f"croissance du pic RSS du processus serve : {pic_petit:.0f} Mo → "
+                       f"{pic_grand:.0f} Mo, après l'import de {lignes_import} lignes et l'export "
+                       f"de {exportes} comptes (cible : < 50 Mo)"),
+            )  # fmt: skip
             mesures.append(
                 Mesure(f"distant : import de {lignes_import} lignes contre le même import en local",
                        statistics.median(distants), statistics.median(locaux), 1.3,
@@ -194,6 +216,14 @@ def _attendre(url: str, contexte: ssl.SSLContext, serveur: subprocess.Popen, jou
         except OSError:
             time.sleep(0.1)
     raise SystemExit("cpfadmin serve ne répond pas")
+
+
+def _pic_memoire(pid: int) -> float:
+    """The peak resident memory of process ``pid`` so far (MB)."""
+    for ligne in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if ligne.startswith("VmHWM:"):
+            return int(ligne.split()[1]) / 1024
+    raise SystemExit("VmHWM absent de /proc (Linux requis pour cette mesure)")
 
 
 def _attendre_courrier(url: str, contexte: ssl.SSLContext, jeton: str) -> None:

@@ -173,6 +173,18 @@ class CoffreJetons:
         return self.dossier_jetons / f"{self.profil}-{identifiant}.token"
 
     # --- public operations ---------------------------------------------------------------
+    def prechauffer(self) -> None:
+        """Find the keyring backend in a background thread (keyring's import and its backends'
+        discovery are most of what keeping a token costs) while the main thread waits on
+        something else — a login's password check. What fails here is tried again, and
+        reported, by the call that needs it."""
+
+        def chercher() -> None:
+            with contextlib.suppress(Exception):
+                backend_utilisable()
+
+        threading.Thread(target=chercher, name="cpfadmin-trousseau", daemon=True).start()
+
     def enregistrer(self, identifiant: str, jeton: str) -> str:
         """Keep the token of ``identifiant``, which becomes the active account; the other
         accounts' tokens stay. Return a description of where it went."""

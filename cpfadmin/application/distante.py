@@ -25,9 +25,12 @@ if TYPE_CHECKING:
     from cpfadmin.config import Profil
 
 PREFIXE = "/api/v1"
-DELAI_DEFAUT = 30.0
-# An import's answer comes after both passes and the e-mails: minutes for a large file.
-DELAI_IMPORT = 3600.0
+# How long the client waits for the server's next bytes: past the server's own limits
+# (``serve --request-timeout`` 30 s, ``--import-timeout`` 3600 s, then its 503), so that the
+# answer a client gets is the server's — « délai dépassé, rien n'a été enregistré » — and not
+# a guess. An import's answer comes after both passes and the e-mails.
+DELAI_DEFAUT = 60.0
+DELAI_IMPORT = 3660.0
 ENTETE_AVERTISSEMENT = "cpfadmin-avertissement"
 MORCEAU = 256 * 1024
 
@@ -140,6 +143,7 @@ class Client:
         self.delai = delai
         self.avertir = avertir
         self._connexion: Any = None
+        self._servie = False  # the kept connection has already carried an answer
 
     def _ouvrir(self) -> Any:
         import http.client
@@ -164,6 +168,7 @@ class Client:
         if self._connexion is not None:
             self._connexion.close()
             self._connexion = None
+            self._servie = False
 
     def appeler(
         self,
@@ -211,9 +216,11 @@ class Client:
             connexion.timeout = delai or self.delai
             if connexion.sock is not None:
                 connexion.sock.settimeout(connexion.timeout)
+            reprise_sure = self._servie and flux is None
             try:
                 connexion.request(methode, cible, body=donnees, headers=entetes)
                 reponse = connexion.getresponse()
+                self._servie = True
                 break
             except ssl.SSLCertVerificationError as x:
                 self.fermer()
@@ -225,9 +232,11 @@ class Client:
                     ),
                 ) from None
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                # a kept connection the server closed meanwhile: once more, on a fresh one
+                # A kept connection the server closed while idle: once more, on a fresh one.
+                # Not on a fresh connection: the server may have done the work (a POST is
+                # not sent twice on a guess).
                 self.fermer()
-                if essai == 2 or flux is not None:
+                if essai == 2 or not reprise_sure:
                     raise e.StockageIndisponible(
                         f"Le serveur {self.url} a fermé la connexion."
                     ) from None

@@ -126,11 +126,18 @@ class Noyau:
                 f"Base de données indisponible ({self.base_affichee()}) : {raison_pilote(e)}"
             ) from e
 
-    def fabrique(self, *, lecture: bool = False) -> Callable[[], UniteDeTravail]:
+    def fabrique(
+        self, *, lecture: bool = False, echeance: bool = True
+    ) -> Callable[[], UniteDeTravail]:
+        """Units of work on the store; inside a server request they keep its time limit
+        (``portee_requete``'s ``echeance``) unless ``echeance=False`` — the delivery of what
+        already committed."""
         from cpfadmin.store.uow import UniteDeTravail
 
         moteur = self.moteur()
-        return lambda: UniteDeTravail(moteur, lecture=lecture)
+        portee = portee_requete.get() if echeance else None
+        limite = portee.get("echeance") if portee is not None else None
+        return lambda: UniteDeTravail(moteur, lecture=lecture, echeance=limite)
 
     def executer(self, travail: Callable[[UniteDeTravail], T], *, lecture: bool = False) -> T:
         """``travail`` in one unit of work, retried on a serialisation conflict."""
@@ -226,7 +233,7 @@ class Noyau:
         perimetre = None if compte_id is not None else courrier.perimetre(acteur)
         rapport = self.proteger(
             lambda: courrier.livrer(
-                self.fabrique(),
+                self.fabrique(echeance=False),
                 transport,
                 self.profil.courrier.sender,
                 organisme_id=perimetre,

@@ -229,7 +229,9 @@ class GroupeCpf(TyperGroup):
             if not a.startswith("-") and precedent not in OPTIONS_A_VALEUR:
                 mots.append(a)
             precedent = a
-        return len(mots) == 1 and isinstance(self.commands.get(mots[0]), TyperGroup)
+        groupe = self.commands.get(mots[0]) if len(mots) == 1 else None
+        # ``me`` alone is a command (its group runs without a subcommand), not a help page.
+        return isinstance(groupe, TyperGroup) and not groupe.invoke_without_command
 
     def _traduire(self, args: list[str]) -> None:
         if self._aide_affichee(args):

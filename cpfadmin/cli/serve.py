@@ -41,6 +41,23 @@ def serve(
     max_upload_mb: Annotated[
         int, typer.Option("--max-upload-mb", help="Taille maximale d'un fichier importé (Mo).")
     ] = 50,
+    request_timeout: Annotated[
+        float,
+        typer.Option(
+            "--request-timeout",
+            min=1,
+            help="Durée maximale d'une requête (secondes) : au-delà, réponse 503 et rien "
+            "n'est enregistré.",
+        ),
+    ] = 30.0,
+    import_timeout: Annotated[
+        float,
+        typer.Option(
+            "--import-timeout",
+            min=1,
+            help="Durée maximale d'un import (secondes) : envoi du fichier, deux passes, e-mails.",
+        ),
+    ] = 3600.0,
 ) -> None:
     """Servir l'API HTTP de cpfadmin sur la base de ce poste : les administrateurs travaillent
     à travers ce serveur (profil « server = "https://…" »), sans détenir la base.
@@ -69,6 +86,8 @@ def serve(
         forwarded_allow_ips=forwarded_allow_ips,
         insecure_http=insecure_http,
         taille_max_mo=max_upload_mb,
+        delai_requete=request_timeout,
+        delai_import=import_timeout,
     )
     avertissement = verifier_exposition(reglages)
     if avertissement:

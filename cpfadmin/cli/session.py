@@ -64,6 +64,10 @@ def login(
     else:
         mot_de_passe = demander_secret("Mot de passe", option="--password-stdin")
 
+    # while the password is checked (bcrypt, here or on the server): the keyring that will
+    # keep the token, and what the answer is worded with
+    ctx.coffre().prechauffer()
+    _precharger("cpfadmin.cli.libelles", "cpfadmin.cli.output")
     etape = connexion.commencer(identifiant, mot_de_passe)
     from cpfadmin.domain.errors import CguNonAcceptees
 

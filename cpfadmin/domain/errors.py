@@ -235,6 +235,16 @@ class BaseAMettreAJour(StockageIndisponible):
     pass
 
 
+class DelaiDepasse(StockageIndisponible):
+    """The server's time limit for one request ran out before its work could commit: the
+    transaction was rolled back (an import keeps the batches already written, and runs again)."""
+
+    message = (
+        "Le serveur n'a pas pu terminer la requête dans le délai imparti : "
+        "rien n'a été enregistré, réessayez."
+    )
+
+
 # --- what the system said, in French ---------------------------------------------------------
 _RAISONS_SYSTEME = {
     "ENOENT": "fichier ou dossier absent",

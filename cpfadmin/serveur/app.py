@@ -27,6 +27,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -37,6 +38,7 @@ from cpfadmin.application.gestionnaires import CHAMPS_COMPTE
 from cpfadmin.application.noyau import portee_requete
 from cpfadmin.domain.codes import CodeSortie, code_pour
 from cpfadmin.domain.errors import (
+    DelaiDepasse,
     ErreurCpf,
     MotDePasseNonConforme,
     Texte,
@@ -48,6 +50,12 @@ PREFIXE = "/api/v1"
 TAILLE_MAX_DEFAUT = 50 * 1024 * 1024  # an import's upload (SPEC §8)
 TAILLE_MAX_JSON = 1024 * 1024  # any other body
 DELAI_LECTURE_DEFAUT = 30.0  # seconds a client may take between two pieces of its body
+DELAI_REQUETE_DEFAUT = 30.0  # seconds for a whole request (SPEC §8 "request time limits")
+DELAI_IMPORT_DEFAUT = 3600.0  # and for an import: its upload, both passes, its e-mails
+# After the limit, a request still at work in its thread is answered 503 by the wrapper; its
+# unit of work no longer commits (``UniteDeTravail.echeance``), and this margin covers the one
+# COMMIT that may have begun just before the limit.
+MARGE_ARRET = 1.0
 
 # Exit code → HTTP status (SPEC §8).
 STATUTS = {
@@ -141,11 +149,42 @@ def reponse_erreur(erreur: ErreurCpf) -> Json:
     return Json(corps, status_code=STATUTS[code])
 
 
+class RouteJson(APIRoute):
+    """A route whose endpoint's plain result (dicts and lists of the §5 keys) is encoded once
+    by ``Json``, in the endpoint's own thread — not walked again by FastAPI's generic encoder
+    in a second trip through the thread pool."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
+        import functools
+        import inspect
+
+        statut = options.get("status_code") or 200
+        if inspect.iscoroutinefunction(endpoint):
+
+            @functools.wraps(endpoint)
+            async def en_json_async(*args: Any, **kwargs: Any) -> Any:
+                return _en_reponse(await endpoint(*args, **kwargs), statut)
+
+            enveloppe: Callable[..., Any] = en_json_async
+        else:
+
+            @functools.wraps(endpoint)
+            def en_json(*args: Any, **kwargs: Any) -> Any:
+                return _en_reponse(endpoint(*args, **kwargs), statut)
+
+            enveloppe = en_json
+        super().__init__(path, enveloppe, **options)
+
+
+def _en_reponse(resultat: Any, statut: int) -> Response:
+    return resultat if isinstance(resultat, Response) else Json(resultat, status_code=statut)
+
+
 # --- the request's session token ------------------------------------------------------------------
 _porteur = HTTPBearer(auto_error=False, description="Le jeton de session (POST /api/v1/connexion).")
 
 
-def jeton_de(
+async def jeton_de(  # async: nothing to wait for, so no hop through the thread pool
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_porteur)],
 ) -> str | None:
     """The session token; None makes the application answer « pas connecté » (401)."""
@@ -273,6 +312,8 @@ def creer_app(
     *,
     taille_max_import: int = TAILLE_MAX_DEFAUT,
     delai_lecture: float = DELAI_LECTURE_DEFAUT,
+    delai_requete: float = DELAI_REQUETE_DEFAUT,
+    delai_import: float = DELAI_IMPORT_DEFAUT,
     relance_courrier: float | None = None,
 ) -> FastAPI:
     """The API over ``application`` (by default the local one of ``CPFADMIN_PROFILE`` and
@@ -352,7 +393,13 @@ def creer_app(
         return Json({"statut": "pret", "revision": etat["revision_courante"]})
 
     api.include_router(_routes(app_locale, taille_max_import), prefix=PREFIXE)
-    return Hygiene(api, taille_max=taille_max_import, delai_lecture=delai_lecture)  # type: ignore[return-value]
+    return Hygiene(  # type: ignore[return-value]
+        api,
+        taille_max=taille_max_import,
+        delai_lecture=delai_lecture,
+        delai_requete=delai_requete,
+        delai_import=delai_import,
+    )
 
 
 def fabrique() -> Any:
@@ -361,7 +408,12 @@ def fabrique() -> Any:
     from cpfadmin.serveur.lancement import RELANCE_COURRIER_SECONDES
 
     periode = float(os.environ.get("CPFADMIN_SERVE_MAIL_RETRY", RELANCE_COURRIER_SECONDES))
-    return creer_app(taille_max_import=taille, relance_courrier=periode or None)
+    return creer_app(
+        taille_max_import=taille,
+        delai_requete=float(os.environ.get("CPFADMIN_SERVE_REQUEST_TIMEOUT", DELAI_REQUETE_DEFAUT)),
+        delai_import=float(os.environ.get("CPFADMIN_SERVE_IMPORT_TIMEOUT", DELAI_IMPORT_DEFAUT)),
+        relance_courrier=periode or None,
+    )
 
 
 def _message_validation(erreur: RequestValidationError) -> str:
@@ -389,7 +441,7 @@ def _message_validation(erreur: RequestValidationError) -> str:
 
 
 def _routes(app: Application, taille_max_import: int) -> APIRouter:
-    r = APIRouter()
+    r = APIRouter(route_class=RouteJson)
 
     # --- login (SPEC §3, §8) --------------------------------------------------------------------
     @r.post("/connexion", tags=["connexion"])
@@ -712,13 +764,24 @@ class Hygiene:
     """A pure ASGI wrapper around the API: a request id in every response and log line,
     security headers, the application's warnings as headers, a body size limit (the import's
     upload, 1 MB for anything else), a client that stops sending its body cut off after
-    ``delai_lecture`` seconds, one JSON access log line per request — never its body, its
-    query's secrets or its token."""
+    ``delai_lecture`` seconds, a time limit on the whole request (``delai_requete``,
+    ``delai_import`` for an import: past it the answer is 503 and its work does not commit),
+    one JSON access log line per request — never its body, its query's secrets or its token."""
 
-    def __init__(self, api: FastAPI, *, taille_max: int, delai_lecture: float) -> None:
+    def __init__(
+        self,
+        api: FastAPI,
+        *,
+        taille_max: int,
+        delai_lecture: float,
+        delai_requete: float = DELAI_REQUETE_DEFAUT,
+        delai_import: float = DELAI_IMPORT_DEFAUT,
+    ) -> None:
         self.api = api
         self.taille_max = taille_max
         self.delai_lecture = delai_lecture
+        self.delai_requete = delai_requete
+        self.delai_import = delai_import
 
     def __getattr__(self, nom: str) -> Any:  # tests and tools reach the FastAPI app through
         return getattr(self.api, nom)
@@ -733,19 +796,21 @@ class Hygiene:
         scope["cpfadmin_requete"] = requete
         avertissements: list[Texte] = []
         jeton = _avertissements.set(avertissements)
-        jeton_portee = portee_requete.set({})  # the policy read once per request
+        importe = scope.get("path") == f"{PREFIXE}/gestionnaires/import"
+        delai = self.delai_import if importe else self.delai_requete
+        echeance = time.monotonic() + delai
+        # The policy read once per request; the limit every unit of work of it keeps.
+        jeton_portee = portee_requete.set({"echeance": echeance})
         debut = time.perf_counter()
         statut = {"code": 500}
-        limite = (
-            self.taille_max
-            if scope.get("path") == f"{PREFIXE}/gestionnaires/import"
-            else TAILLE_MAX_JSON
-        )
+        limite = self.taille_max if importe else TAILLE_MAX_JSON
         annoncee = _longueur(scope)
         recu = {"octets": 0}
         repondu = {"fait": False}
 
         async def envoyer(message: dict[str, Any]) -> None:
+            if repondu.get("coupe"):
+                return  # answered 503 at the limit: what the late work says goes nowhere
             if message["type"] == "http.response.start":
                 repondu["fait"] = True
                 statut["code"] = message["status"]
@@ -761,8 +826,11 @@ class Hygiene:
             await send(message)
 
         async def recevoir() -> dict[str, Any]:
+            reste = echeance - time.monotonic()
             try:
-                message = await asyncio.wait_for(receive(), timeout=self.delai_lecture)
+                message = await asyncio.wait_for(
+                    receive(), timeout=max(0.0, min(self.delai_lecture, reste))
+                )
             except TimeoutError:
                 raise _CorpsRefuse(408, "Corps de requête reçu trop lentement.") from None
             if message["type"] == "http.request":
@@ -775,7 +843,7 @@ class Hygiene:
             if annoncee is not None and annoncee > limite:
                 await _repondre(envoyer, 413, _trop_gros(limite))
             else:
-                await self.api(scope, recevoir, envoyer)
+                await self._dans_le_delai(scope, recevoir, envoyer, delai, repondu, importe)
         except _CorpsRefuse as refus:
             if not repondu["fait"]:
                 await _repondre(envoyer, refus.statut, refus.message)
@@ -797,6 +865,47 @@ class Hygiene:
                     ensure_ascii=False,
                 )
             )
+
+    async def _dans_le_delai(
+        self,
+        scope: dict[str, Any],
+        recevoir: Any,
+        envoyer: Any,
+        delai: float,
+        repondu: dict[str, Any],
+        importe: bool,
+    ) -> None:
+        """The API's answer, or 503 once ``delai`` (plus the margin for a COMMIT under way)
+        has passed without one. A use case still running in its thread cannot be stopped,
+        but it can no longer commit; the wrapper waits for it before the connection closes."""
+        import asyncio
+
+        tache = asyncio.ensure_future(self.api(scope, recevoir, envoyer))
+        fini, _ = await asyncio.wait({tache}, timeout=delai + MARGE_ARRET)
+        if fini:
+            tache.result()
+            return
+        if not repondu["fait"]:
+            suite = (
+                "les lots déjà écrits le restent ; relancez le même import, les comptes "
+                "créés seront reconnus"
+                if importe
+                else "rien n'a été enregistré, réessayez"
+            )
+            erreur = DelaiDepasse(
+                f"Le serveur n'a pas pu terminer la requête dans le délai imparti "
+                f"({_duree(delai)}) : {suite}."
+            )
+            await _repondre(envoyer, 503, erreur.message)
+        repondu["coupe"] = True
+        with contextlib.suppress(Exception):
+            await tache
+
+
+def _duree(secondes: float) -> str:
+    if secondes >= 120:
+        return f"{secondes / 60:g} min"
+    return f"{secondes:g} s"
 
 
 class _CorpsRefuse(Exception):

@@ -33,6 +33,8 @@ class Reglages:
     forwarded_allow_ips: str | None = None
     insecure_http: bool = False
     taille_max_mo: int = 50
+    delai_requete: float = 30.0  # seconds (SPEC §8 "request time limits")
+    delai_import: float = 3600.0
 
 
 def exiger_composants() -> None:
@@ -144,6 +146,8 @@ def servir(
     if url_base:
         os.environ["CPFADMIN_DATABASE_URL"] = url_base
     os.environ["CPFADMIN_SERVE_MAX_UPLOAD"] = str(r.taille_max_mo * 1024 * 1024)
+    os.environ["CPFADMIN_SERVE_REQUEST_TIMEOUT"] = str(r.delai_requete)
+    os.environ["CPFADMIN_SERVE_IMPORT_TIMEOUT"] = str(r.delai_import)
     schema = "https" if r.certfile else "http"
     annoncer(
         f"cpfadmin serve : {schema}://{_hote_url(r.hote)}:{r.port}/api/v1/ "

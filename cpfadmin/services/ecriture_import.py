@@ -14,6 +14,7 @@ from typing import Any
 
 from cpfadmin.domain import authentifiants
 from cpfadmin.domain.champs import TEXTES_LIBRES
+from cpfadmin.domain.errors import DelaiDepasse
 from cpfadmin.domain.permissions import Action, verifier
 from cpfadmin.domain.politique import Politiques
 from cpfadmin.domain.roles import Role
@@ -52,11 +53,25 @@ def importer(
     faits = 0
     with analyse.valides.open("r", encoding="utf-8") as f:
         for lot in par_lots((json.loads(t) for t in f), LOT):
-            issue = executer(
-                lambda uow, lot=lot: _ecrire_lot(
-                    uow, acteur, analyse, lot, politiques, url_portail, sur_existant, nom_source
+            try:
+                issue = executer(
+                    lambda uow, lot=lot: _ecrire_lot(
+                        uow,
+                        acteur,
+                        analyse,
+                        lot,
+                        politiques,
+                        url_portail,
+                        sur_existant,
+                        nom_source,
+                    )
                 )
-            )
+            except DelaiDepasse:
+                raise DelaiDepasse(
+                    f"Le serveur n'a pas pu terminer l'import dans le délai imparti : "
+                    f"{resultat.crees} compte(s) créé(s) et {resultat.mis_a_jour} mis à jour "
+                    "le restent ; relancez le même import, ils seront reconnus."
+                ) from None
             for ligne in issue:
                 analyse.rapport.ajouter(ligne, ecriture=True)
                 if ligne.resultat == "cree":

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from cpfadmin.domain import audit
-from cpfadmin.domain.errors import StockageIndisponible
+from cpfadmin.domain.errors import DelaiDepasse, StockageIndisponible
 from cpfadmin.store import audit as depot_audit
 from cpfadmin.store import comptes as depot_comptes
 from cpfadmin.store import courrier as depot_courrier
@@ -49,11 +49,20 @@ def _est_transitoire(erreur: DBAPIError) -> bool:
 
 class UniteDeTravail:
     def __init__(
-        self, moteur: Engine, horloge: Horloge = horloge_systeme, *, lecture: bool = False
+        self,
+        moteur: Engine,
+        horloge: Horloge = horloge_systeme,
+        *,
+        lecture: bool = False,
+        echeance: float | None = None,
     ):
         self.moteur = moteur
         self.horloge = horloge
         self.lecture = lecture
+        # The server's request time limit (``time.monotonic()``): PostgreSQL cancels a
+        # statement that would pass it, and no work commits after it — the request answers
+        # « délai dépassé » and nothing of it is written.
+        self.echeance = echeance
         self._evenements: list[dict[str, Any]] = []
 
     def __enter__(self) -> UniteDeTravail:
@@ -72,6 +81,11 @@ class UniteDeTravail:
         # the journal's reads (``auditer`` below records an event)
         self.audit = depot_audit.JournalAudit(self.session)
         self._evenements = []
+        if self.echeance is not None and self.moteur.dialect.name == "postgresql":
+            from sqlalchemy import text
+
+            reste = max(1, int((self.echeance - time.monotonic()) * 1000))
+            self.session.execute(text(f"SET LOCAL statement_timeout = {reste}"))
         return self
 
     def __exit__(self, type_, erreur, tb) -> None:
@@ -80,6 +94,8 @@ class UniteDeTravail:
         with contextlib.suppress(DBAPIError):
             self.session.close()
         if isinstance(erreur, DBAPIError):
+            if getattr(erreur.orig, "sqlstate", None) == "57014" and self.echeance is not None:
+                raise DelaiDepasse() from erreur  # query_canceled by the statement timeout
             if _est_transitoire(erreur):
                 raise ConcurrenceTransitoire(str(erreur.orig)) from erreur
             if isinstance(erreur, OperationalError) or erreur.connection_invalidated:
@@ -151,6 +167,9 @@ class UniteDeTravail:
         if self._evenements:
             self.session.flush()
             self._ecrire_audit()
+        # Last thing before COMMIT, so that only the COMMIT itself can outlast the limit.
+        if self.echeance is not None and time.monotonic() >= self.echeance:
+            raise DelaiDepasse()
         self.session.commit()
 
 
@@ -169,6 +188,8 @@ def executer(
         except ConcurrenceTransitoire:
             if essai == tentatives - 1:
                 break
+            if uow.echeance is not None and time.monotonic() >= uow.echeance:
+                raise DelaiDepasse() from None
             time.sleep(min(2.0, 0.05 * 2**essai) * (0.5 + random.random()))
     raise StockageIndisponible(
         "Base de données occupée : l'opération n'a pas pu aboutir, réessayez."

@@ -35,6 +35,7 @@ CODE_ATTENDU = {
     "StockageIndisponible": 8,
     "BaseNonInitialisee": 8,
     "BaseAMettreAJour": 8,
+    "DelaiDepasse": 8,
 }
 
 
