@@ -42,6 +42,24 @@ def _requete(url: str, contexte: ssl.SSLContext, methode: str, chemin: str, corp
         return json.loads(r.read() or b"null")
 
 
+def _requetes_gardees(url: str, contexte: ssl.SSLContext, chemin: str, jeton: str, n: int) -> None:
+    """``n`` GETs of ``chemin`` one after the other on one kept HTTPS connection."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    adresse = urlsplit(url)
+    connexion = http.client.HTTPSConnection(adresse.hostname, adresse.port, context=contexte)
+    try:
+        for _ in range(n):
+            connexion.request("GET", chemin, headers={"Authorization": f"Bearer {jeton}"})
+            reponse = connexion.getresponse()
+            reponse.read()
+            if reponse.status != 200:
+                raise SystemExit(f"GET {chemin} : {reponse.status}")
+    finally:
+        connexion.close()
+
+
 def bench_distant(n: int, lignes_import: int, n_import: int) -> list[Mesure]:
     import trustme
 
@@ -140,22 +158,25 @@ def bench_distant(n: int, lignes_import: int, n_import: int) -> list[Mesure]:
                        floor_login, 1.2, note="plancher : application Typer minimale qui vérifie "
                        "une empreinte bcrypt au coût 12 (SPEC §7)")
             )  # fmt: skip
-            # the server's own overhead: a GET /api/v1/moi as its access log times it, against
-            # Application.moi.profil in a process of its own on the same store
+            # the server's own overhead: GET /api/v1/moi on one kept connection (a handshake is
+            # TLS, not HTTP), the request as the access log times it against the use case it
+            # wraps, timed in the same process and the same request (duree_application_ms)
             debut_journal = len(journal.read_text().splitlines())
-            for _ in range(max(20, n * 3)):
-                _requete(url, contexte, "GET", "/api/v1/moi", jeton=jeton)
-            requetes = [
-                json.loads(ligne)["duree_ms"] / 1000
+            _requetes_gardees(url, contexte, "/api/v1/moi", jeton, max(30, n * 5))
+            lignes = [
+                json.loads(ligne)
                 for ligne in journal.read_text().splitlines()[debut_journal:]
                 if ligne.startswith("{") and '"/api/v1/moi"' in ligne
             ]
-            en_processus = sortie_json("moi_en_processus", jeton, str(max(20, n * 3)), env=env_srv)
+            a_part = sortie_json("moi_en_processus", jeton, str(max(20, n * 3)), env=env_srv)
             mesures.append(
                 Mesure("serveur : requête `GET /api/v1/moi` contre l'appel qu'elle enveloppe",
-                       statistics.median(requetes), en_processus["duree"], 2.0,
-                       note="durée de la requête dans le journal d'accès du serveur (TLS exclu) "
-                       "contre `Application.moi.profil(jeton)` en processus, même base"),
+                       statistics.median(x["duree_ms"] for x in lignes) / 1000,
+                       statistics.median(x["duree_application_ms"] for x in lignes) / 1000, 2.0,
+                       note="journal d'accès du serveur, connexion gardée : `duree_ms` (HTTP, "
+                       "chiffrement TLS de la réponse, JSON, le cas d'usage) contre "
+                       "`duree_application_ms` (`Application.moi.profil` dans la même requête) ; "
+                       f"le même appel dans un processus à part : {a_part['duree'] * 1000:.1f} ms"),
             )  # fmt: skip
             # the server's peak memory (SPEC §7/§8: flat): after a small import and export,
             # then after the big imports and an export of everything they created

@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import Path
@@ -56,6 +56,7 @@ DELAI_IMPORT_DEFAUT = 3600.0  # and for an import: its upload, both passes, its 
 # unit of work no longer commits (``UniteDeTravail.echeance``), and this margin covers the one
 # COMMIT that may have begun just before the limit.
 MARGE_ARRET = 1.0
+_MORCEAU_EXPORT = 256 * 1024  # bytes per chunk of a streamed export
 
 # Exit code → HTTP status (SPEC §8).
 STATUTS = {
@@ -163,17 +164,31 @@ class RouteJson(APIRoute):
 
             @functools.wraps(endpoint)
             async def en_json_async(*args: Any, **kwargs: Any) -> Any:
-                return _en_reponse(await endpoint(*args, **kwargs), statut)
+                debut = time.perf_counter()
+                resultat = await endpoint(*args, **kwargs)
+                _duree_application(debut)
+                return _en_reponse(resultat, statut)
 
             enveloppe: Callable[..., Any] = en_json_async
         else:
 
             @functools.wraps(endpoint)
             def en_json(*args: Any, **kwargs: Any) -> Any:
-                return _en_reponse(endpoint(*args, **kwargs), statut)
+                debut = time.perf_counter()
+                resultat = endpoint(*args, **kwargs)
+                _duree_application(debut)
+                return _en_reponse(resultat, statut)
 
             enveloppe = en_json
         super().__init__(path, enveloppe, **options)
+
+
+def _duree_application(debut: float) -> None:
+    """The time the use case took, for the access log (``duree_application_ms``): what the
+    request spent outside it is the HTTP layer's."""
+    portee = portee_requete.get()
+    if portee is not None:
+        portee["duree_application"] = time.perf_counter() - debut
 
 
 def _en_reponse(resultat: Any, statut: int) -> Response:
@@ -573,16 +588,31 @@ def _routes(app: Application, taille_max_import: int) -> APIRouter:
         """Les comptes avec les colonnes de l'import (NDJSON, une ligne par compte)."""
         from fastapi.responses import StreamingResponse
 
-        lignes = app.importation.parcourir_export(
-            jeton,
-            lambda rangs: [
-                json.dumps(rang, ensure_ascii=False, default=_valeur_json) + "\n" for rang in rangs
-            ],
-            organisme=organisme,
-            unite=unite,
-            statut=statut,
+        def ecrire(rangs: Any) -> Any:
+            # Spooled to a private temporary file inside the read (one consistent snapshot),
+            # then streamed by chunks: the server's memory stays flat whatever the size.
+            f = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the stream below
+            try:
+                for rang in rangs:
+                    f.write(
+                        (json.dumps(rang, ensure_ascii=False, default=_valeur_json) + "\n").encode()
+                    )
+                f.seek(0)
+            except BaseException:
+                f.close()
+                raise
+            return f
+
+        fichier = app.importation.parcourir_export(
+            jeton, ecrire, organisme=organisme, unite=unite, statut=statut
         )
-        return StreamingResponse(iter(lignes), media_type="application/x-ndjson")
+
+        def morceaux() -> Iterator[bytes]:
+            with fichier:
+                while morceau := fichier.read(_MORCEAU_EXPORT):
+                    yield morceau
+
+        return StreamingResponse(morceaux(), media_type="application/x-ndjson")
 
     @r.post("/gestionnaires/import", tags=["gestionnaires"])
     async def importer(
@@ -800,7 +830,8 @@ class Hygiene:
         delai = self.delai_import if importe else self.delai_requete
         echeance = time.monotonic() + delai
         # The policy read once per request; the limit every unit of work of it keeps.
-        jeton_portee = portee_requete.set({"echeance": echeance})
+        portee: dict[str, Any] = {"echeance": echeance}
+        jeton_portee = portee_requete.set(portee)
         debut = time.perf_counter()
         statut = {"code": 500}
         limite = self.taille_max if importe else TAILLE_MAX_JSON
@@ -861,6 +892,11 @@ class Hygiene:
                         "statut": statut["code"],
                         "duree_ms": round((time.perf_counter() - debut) * 1000, 1),
                         "octets_recus": recu["octets"],
+                        **(
+                            {"duree_application_ms": round(portee["duree_application"] * 1000, 1)}
+                            if "duree_application" in portee
+                            else {}
+                        ),
                     },
                     ensure_ascii=False,
                 )
@@ -885,18 +921,22 @@ class Hygiene:
         if fini:
             tache.result()
             return
-        if not repondu["fait"]:
-            suite = (
-                "les lots déjà écrits le restent ; relancez le même import, les comptes "
-                "créés seront reconnus"
-                if importe
-                else "rien n'a été enregistré, réessayez"
-            )
-            erreur = DelaiDepasse(
-                f"Le serveur n'a pas pu terminer la requête dans le délai imparti "
-                f"({_duree(delai)}) : {suite}."
-            )
-            await _repondre(envoyer, 503, erreur.message)
+        if repondu["fait"]:
+            # The answer is under way (an export, read before its first byte): a slow
+            # reader is not cut off in the middle of it.
+            await tache
+            return
+        suite = (
+            "les lots déjà écrits le restent ; relancez le même import, les comptes "
+            "créés seront reconnus"
+            if importe
+            else "rien n'a été enregistré, réessayez"
+        )
+        erreur = DelaiDepasse(
+            f"Le serveur n'a pas pu terminer la requête dans le délai imparti "
+            f"({_duree(delai)}) : {suite}."
+        )
+        await _repondre(envoyer, 503, erreur.message)
         repondu["coupe"] = True
         with contextlib.suppress(Exception):
             await tache

@@ -55,6 +55,9 @@ def test_login_over_http_names_the_steps_and_returns_no_secret(serveur, initiali
     acces = [json.loads(ligne) for ligne in serveur.lignes_journal() if ligne.startswith("{")]
     assert {a["chemin"] for a in acces} >= {"/api/v1/connexion", "/api/v1/moi"}
     assert all(len(a["requete"]) == 32 for a in acces)
+    # the time of the use case within the request's, for what reached one
+    moi = next(a for a in acces if a["chemin"] == "/api/v1/moi" and a["statut"] == 200)
+    assert 0 < moi["duree_application_ms"] <= moi["duree_ms"]
 
 
 def test_errors_have_the_section_8_body_and_status(serveur):
