@@ -542,6 +542,10 @@ class MotsDePasse(_Groupe):
 
 
 class Audit(_Groupe):
+    def __init__(self, client: Client, profil: Profil) -> None:
+        super().__init__(client)
+        self._profil = profil
+
     def lister(
         self,
         jeton: str | None,
@@ -568,30 +572,54 @@ class Audit(_Groupe):
         points: list[Path] | None = None,
         cles_publiques: dict[Path, str] | None = None,
     ) -> dict[str, Any]:
-        if points:
-            raise _local_seulement(Commande("audit verify", Option("checkpoint", "FICHIER")))
-        return self._appel("POST", "/audit/verification", jeton)
+        """The checkpoints read and authenticated here, against the keys this operator trusts
+        (never the server's word for it); the server verifies the chain through them."""
+        from cpfadmin.application import points_de_controle as points_
 
-    def prendre_point(self, jeton: str | None, **_options: Any) -> dict[str, Any]:
-        raise _local_seulement(Commande("audit checkpoint"))
+        profil = self._profil
+        return points_.verifier(
+            points or [],
+            lambda: points_.cles_de_confiance(
+                cles_publiques or {}, profil.cle_point_de_controle, profil.nom
+            ),
+            lambda reperes: self.verifier_chaine(jeton, reperes),
+        )
+
+    def verifier_chaine(self, jeton: str | None, reperes: dict[int, str]) -> dict[str, Any]:
+        corps = {"reperes": [{"seq": s, "condensat": c} for s, c in sorted(reperes.items())]}
+        return self._appel("POST", "/audit/verification", jeton, corps=corps)
+
+    def tete(self, jeton: str | None) -> dict[str, Any]:
+        return self._appel("GET", "/audit/tete", jeton)
+
+    def prendre_point(
+        self,
+        jeton: str | None,
+        *,
+        cle: Path | None = None,
+        fichier: Path | None = None,
+        ecraser: bool = False,
+    ) -> dict[str, Any]:
+        """The head verified by the server, signed here: the signing key never leaves this
+        machine; the checkpoint names the server as its base."""
+        from cpfadmin.application import points_de_controle as points_
+
+        profil = self._profil
+        return points_.prendre(
+            cle,
+            profil.cle_point_de_controle,
+            profil.nom,
+            fichier,
+            ecraser,
+            f"serveur {self._client.url}",
+            lambda: self.tete(jeton),
+        )
 
     def creer_cle(self, fichier: Path, *, ecraser: bool = False) -> dict[str, Any]:
         """A key is made on this machine, never on the server (nothing of the store)."""
-        from cpfadmin.application.audit import creer_cle
+        from cpfadmin.application.points_de_controle import creer_cle
 
         return creer_cle(fichier, ecraser=ecraser)
-
-
-def _local_seulement(commande: Commande) -> e.ErreurCpf:
-    """What a checkpoint needs — the operator's signing key beside the store's chain — is
-    not lent to a server."""
-    return e.EtatIncompatible(
-        (
-            commande,
-            " se fait sur un poste qui détient la base, avec un profil local (sans "
-            "server), pas à travers un serveur.",
-        )
-    )
 
 
 class Courrier(_Groupe):
@@ -858,7 +886,7 @@ class ApplicationDistante:
 
     @cached_property
     def audit(self) -> Audit:
-        return Audit(self.client)
+        return Audit(self.client, self.profil)
 
     @cached_property
     def courrier(self) -> Courrier:

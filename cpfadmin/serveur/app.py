@@ -40,6 +40,7 @@ from cpfadmin.domain.codes import CodeSortie, code_pour
 from cpfadmin.domain.errors import (
     DelaiDepasse,
     ErreurCpf,
+    EtatIncompatible,
     MotDePasseNonConforme,
     Texte,
     TropDeTentatives,
@@ -233,6 +234,20 @@ class FinConnexion(Corps):
 
 class Deconnexion(Corps):
     toutes: bool = False
+
+
+class Repere(Corps):
+    seq: int = Field(ge=1, description="Numéro d'un événement de la chaîne d'audit.")
+    condensat: str = Field(
+        pattern="^[0-9a-f]{64}$", description="L'empreinte SHA-256 qu'il doit avoir."
+    )
+
+
+class VerificationAudit(Corps):
+    """Les événements par lesquels la chaîne doit passer : ceux des points de contrôle que
+    l'opérateur a authentifiés de son côté (leur signature, sa clé de confiance)."""
+
+    reperes: list[Repere] = Field(default_factory=list, max_length=10_000)
 
 
 class ChampsMoi(Corps):
@@ -741,8 +756,21 @@ def _routes(app: Application, taille_max_import: int) -> APIRouter:
         )
 
     @r.post("/audit/verification", tags=["audit"])
-    def verifier_audit(jeton: Jeton) -> Any:
-        return app.audit.verifier(jeton)
+    def verifier_audit(jeton: Jeton, corps: VerificationAudit | None = None) -> Any:
+        """La chaîne entière, et à travers chaque repère (sinon réponse 409, code 6)."""
+        reperes: dict[int, str] = {}
+        for repere in corps.reperes if corps else []:
+            if reperes.setdefault(repere.seq, repere.condensat) != repere.condensat:
+                raise EtatIncompatible(
+                    f"Deux empreintes différentes pour l'événement n° {repere.seq} : la chaîne "
+                    "ne peut passer par les deux."
+                )
+        return app.audit.verifier_chaine(jeton, reperes)
+
+    @r.get("/audit/tete", tags=["audit"])
+    def tete_audit(jeton: Jeton) -> Any:
+        """La tête de la chaîne vérifiée, ce qu'un point de contrôle signe (opérateurs)."""
+        return app.audit.tete(jeton)
 
     @r.get("/courrier", tags=["courrier"])
     def courrier(

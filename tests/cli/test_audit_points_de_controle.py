@@ -4,7 +4,9 @@ or wipe it and reset the head, and ``audit verify`` still passes. A checkpoint �
 number and digest signed with a key the store does not hold, kept outside it — catches both:
 ``audit verify --checkpoint`` proves the chain still extends it, and refuses a checkpoint whose
 key the operator does not trust. The tamperings below are SQL on the store, as its owner
-would write them (on SQLite and on PostgreSQL)."""
+would write them (on SQLite and on PostgreSQL) — and, with ``CPFADMIN_TEST_MODE=distant``, the
+same tests through a real ``cpfadmin serve``: the server verifies the chain, the checkpoints are
+read, authenticated and signed on the operator's machine."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import ajouter_configuration, json_de
+from tests.conftest import MODE, ajouter_configuration, json_de
 from tests.support.console import erreur_en_une_ligne
 
 SIRETS = ("55210055400013", "73282932000074")
@@ -63,6 +65,21 @@ def _evenements(cli, *sirets: str) -> None:  # type: ignore[no-untyped-def]
             "organismes", "add", "--siret", siret, "--raison-sociale", "Autre", "--type", "opco"
         )
         assert r.exit_code == 0, r.stderr
+
+
+@pytest.fixture
+def cli(cli, tmp_path):  # type: ignore[no-untyped-def]
+    """The CLI on the test's store, or through a server over it (the suite's one switch)."""
+    if MODE != "distant":
+        yield cli
+        return
+    from tests.support.serveur import ClientDistant
+
+    distant = ClientDistant(cli, tmp_path)
+    try:
+        yield distant
+    finally:
+        distant.arreter()
 
 
 @pytest.fixture
@@ -199,7 +216,10 @@ def test_a_checkpoint_describes_the_head_the_store_and_the_key(cli, operateur, c
     assert point["format"] == "cpfadmin-point-de-controle-audit" and point["version"] == 1
     assert (point["seq"], point["condensat"]) == _tete(url_base)
     assert point["pris_par"] == operateur and point["algorithme"] == "ed25519"
-    assert point["base"] == json_de(cli("-o", "json", "db", "status"))["base"]
+    if MODE == "distant":  # the store the operator reaches: the server
+        assert point["base"] == f"serveur {cli.serveur.url}"
+    else:
+        assert point["base"] == json_de(cli("-o", "json", "db", "status"))["base"]
     assert point["empreinte_cle"].startswith("SHA256:")
     assert base64.b64decode(point["cle_publique"]) == _publique(cle.with_name("cle-audit.pub"))
     table = cli("audit", "checkpoint")

@@ -307,7 +307,6 @@ def test_unknown_identifiant_wrong_password_and_locked_account_give_the_same_ans
 AVIS = {"SI CPF – Votre compte a été verrouillé", "SI CPF – Modification de votre adresse e-mail"}
 
 
-@pytest.mark.local_seulement("les points de contrôle signés se prennent sur le poste de la base")
 def test_the_hardening_paths_leave_no_secret_in_the_store_the_mail_or_their_output(
     scene: Scene, tmp_path: Path
 ) -> None:
