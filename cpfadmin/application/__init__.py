@@ -87,8 +87,11 @@ class Application:
         self._noyau = Noyau(
             profil_nom, url_base, avertir=avertir, annoncer_attente=annoncer_attente
         )
-        # A server lives on: it reads the store's policy at each use case.
+        # A server lives on: it reads the store's policy at each use case, and checks a pooled
+        # connection before using it (the store may have closed it since: a restart, a
+        # failover, an administrator).
         self._noyau.politiques_en_cache = politiques_en_cache
+        self._noyau.verifier_connexions = not politiques_en_cache
 
     # --- the profile and its tokens ------------------------------------------------------------
     @property

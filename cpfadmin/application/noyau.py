@@ -61,6 +61,7 @@ class Noyau:
         # A command reads the policy once; a server, which lives on, reads it at each use case
         # so that an operator's ``politique set`` applies at once on every instance.
         self.politiques_en_cache = True
+        self.verifier_connexions = False  # pool_pre_ping, for a process that lives on
 
     # --- profile and store -------------------------------------------------------------------
     @property
@@ -101,6 +102,7 @@ class Noyau:
                 url,
                 delai_connexion=self.profil.connect_timeout_seconds,
                 annoncer_attente=self.annoncer_attente,
+                verifier_connexions=self.verifier_connexions,
             )
             if verifier_schema:
                 from cpfadmin.store.migrate import exiger_a_jour

@@ -42,6 +42,7 @@ from cpfadmin.domain.errors import (
     ErreurCpf,
     EtatIncompatible,
     MotDePasseNonConforme,
+    StockageIndisponible,
     Texte,
     TropDeTentatives,
     en_json,
@@ -377,7 +378,16 @@ def creer_app(
     )
 
     @api.exception_handler(ErreurCpf)
-    async def _erreur_cpf(_request: Request, erreur: ErreurCpf) -> Json:
+    async def _erreur_cpf(request: Request, erreur: ErreurCpf) -> Json:
+        if type(erreur) is StockageIndisponible:
+            # The store's address and the driver's words are the operator's, not the
+            # client's: they go to the server's log, the client learns it may try again.
+            requete = request.scope.get("cpfadmin_requete")
+            journal_erreurs.error("requête %s : %s", requete, erreur.message)
+            erreur = StockageIndisponible(
+                f"Base de données du serveur indisponible : réessayez dans un instant (la "
+                f"raison est dans le journal du serveur, requête {requete})."
+            )
         return reponse_erreur(erreur)
 
     @api.exception_handler(RequestValidationError)
@@ -411,10 +421,7 @@ def creer_app(
     @api.get("/readyz", tags=["exploitation"])
     def pret() -> Response:
         """La base répond et son schéma est à jour (503 sinon)."""
-        try:
-            etat = app_locale.base.etat()
-        except ErreurCpf as e:
-            return reponse_erreur(e)
+        etat = app_locale.base.etat()  # an ErreurCpf is answered by its handler (503)
         if not etat["a_jour"]:
             return Json(
                 corps_erreur(8, "Le schéma de la base n'est pas à jour (cpfadmin db upgrade)."),

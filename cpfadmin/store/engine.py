@@ -108,10 +108,12 @@ def creer_moteur(
     *,
     delai_connexion: float = DELAI_CONNEXION,
     annoncer_attente: Callable[[str], None] | None = None,
+    verifier_connexions: bool = False,
 ) -> Engine:
     """The engine for ``url``. On PostgreSQL a connection waits at most ``delai_connexion``
     seconds, and ``annoncer_attente`` (if given) is told what it waits for once a connection
-    has taken ``DELAI_ANNONCE`` seconds."""
+    has taken ``DELAI_ANNONCE`` seconds; with ``verifier_connexions`` (a server), a pooled
+    connection is checked before each use and replaced if the store has closed it."""
     from sqlalchemy import create_engine
 
     url = normaliser_url(url)
@@ -141,7 +143,7 @@ def creer_moteur(
         moteur = create_engine(
             url,
             connect_args={"connect_timeout": max(2, round(delai_connexion))},
-            pool_pre_ping=False,
+            pool_pre_ping=verifier_connexions,
         )
         if annoncer_attente is not None:
             _annoncer_les_attentes(moteur, u, delai_connexion, annoncer_attente)

@@ -58,18 +58,20 @@ def _couper_apres(url: str, seq: int) -> None:
     )
 
 
-def _evenements(cli, *sirets: str) -> None:  # type: ignore[no-untyped-def]
+def _evenements(cpf, *sirets: str) -> None:  # type: ignore[no-untyped-def]
     """One more audit event per SIRET (an organisme created by the operator)."""
     for siret in sirets:
-        r = cli(
+        r = cpf(
             "organismes", "add", "--siret", siret, "--raison-sociale", "Autre", "--type", "opco"
         )
         assert r.exit_code == 0, r.stderr
 
 
 @pytest.fixture
-def cli(cli, tmp_path):  # type: ignore[no-untyped-def]
-    """The CLI on the test's store, or through a server over it (the suite's one switch)."""
+def cpf(cli, operateur, tmp_path):  # type: ignore[no-untyped-def]
+    """The CLI on the test's store, or through a server over it (the suite's one switch) —
+    the server started once the operator's world is in place (building a world recreates
+    the store, which would cut the server's connections to it)."""
     if MODE != "distant":
         yield cli
         return
@@ -83,43 +85,43 @@ def cli(cli, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def cle(cli, tmp_path):  # type: ignore[no-untyped-def]
+def cle(cpf, tmp_path):  # type: ignore[no-untyped-def]
     """The operator's signing key, named by the profile (``audit_checkpoint_key``)."""
     fichier = tmp_path / "cles" / "cle-audit"
     fichier.parent.mkdir()
-    r = cli("audit", "keygen", str(fichier))
+    r = cpf("audit", "keygen", str(fichier))
     assert r.exit_code == 0, r.stderr
     ajouter_configuration(f'[profiles.default]\naudit_checkpoint_key = "{fichier}"\n')
     return fichier
 
 
-def _point(cli, destination: Path, *options: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    r = cli("-o", "json", "audit", "checkpoint", "--fichier", str(destination), *options)
+def _point(cpf, destination: Path, *options: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    r = cpf("-o", "json", "audit", "checkpoint", "--fichier", str(destination), *options)
     assert r.exit_code == 0, r.stderr
     assert json.loads(destination.read_text(encoding="utf-8")) == json_de(r)
     return json_de(r)  # type: ignore[return-value]
 
 
-def _verifier(cli, *points: Path, options: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+def _verifier(cpf, *points: Path, options: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
     arguments = [a for p in points for a in ("--checkpoint", str(p))]
-    return cli("-o", "json", "audit", "verify", *arguments, *options)
+    return cpf("-o", "json", "audit", "verify", *arguments, *options)
 
 
 # --- what plain verify misses, and the checkpoint catches --------------------------------------
 def test_cutting_the_last_events_and_moving_the_head_back_fails_against_a_checkpoint(
-    cli, operateur, cle, url_base, tmp_path
+    cpf, operateur, cle, url_base, tmp_path
 ):
-    _evenements(cli, *SIRETS)
-    point = _point(cli, tmp_path / "point.json")
+    _evenements(cpf, *SIRETS)
+    point = _point(cpf, tmp_path / "point.json")
     assert (point["seq"], point["condensat"]) == _tete(url_base)
     assert point["seq"] == 6
 
     _couper_apres(url_base, 4)
 
-    simple = cli("-o", "json", "audit", "verify")
+    simple = cpf("-o", "json", "audit", "verify")
     assert simple.exit_code == 0, simple.stderr  # what the chain alone cannot see
     assert json_de(simple) == {"valide": True, "evenements_verifies": 4}
-    r = _verifier(cli, tmp_path / "point.json")
+    r = _verifier(cpf, tmp_path / "point.json")
     assert r.exit_code == 6, r.stderr
     message = json.loads(r.stderr)["erreur"]["message"]
     assert "n° 6" in message and "point de contrôle" in message and "retirés" in message
@@ -127,9 +129,9 @@ def test_cutting_the_last_events_and_moving_the_head_back_fails_against_a_checkp
 
 
 def test_wiping_every_event_and_resetting_the_head_fails_against_a_checkpoint(
-    cli, operateur, cle, url_base, tmp_path
+    cpf, operateur, cle, url_base, tmp_path
 ):
-    _point(cli, tmp_path / "point.json")
+    _point(cpf, tmp_path / "point.json")
     _sql(
         url_base,
         "DELETE FROM evenement_audit",
@@ -137,17 +139,17 @@ def test_wiping_every_event_and_resetting_the_head_fails_against_a_checkpoint(
         zero="0" * 64,
     )
 
-    simple = cli("-o", "json", "audit", "verify")
+    simple = cpf("-o", "json", "audit", "verify")
     assert simple.exit_code == 0, simple.stderr
     assert json_de(simple) == {"valide": True, "evenements_verifies": 0}
-    r = cli("audit", "verify", "--checkpoint", str(tmp_path / "point.json"))
+    r = cpf("audit", "verify", "--checkpoint", str(tmp_path / "point.json"))
     assert r.exit_code == 6
     ligne = erreur_en_une_ligne(r)
     assert "ne compte que 0 événement(s)" in ligne and "atteste 4" in ligne
 
 
 def test_a_chain_rewritten_whole_after_the_checkpoint_fails_against_it(
-    cli, operateur, cle, url_base, tmp_path
+    cpf, operateur, cle, url_base, tmp_path
 ):
     """The owner edits event 2 and recomputes every digest after it, and the head: the chain
     is coherent again, but event 4 no longer has the digest the checkpoint signed."""
@@ -157,7 +159,7 @@ def test_a_chain_rewritten_whole_after_the_checkpoint_fails_against_it(
     from cpfadmin.store.engine import creer_moteur
     from cpfadmin.store.models import EvenementAudit, TeteAudit
 
-    _point(cli, tmp_path / "point.json")
+    _point(cpf, tmp_path / "point.json")
     moteur = creer_moteur(url_base)
     with Session(moteur) as s:
         precedent = CONDENSAT_INITIAL
@@ -180,22 +182,22 @@ def test_a_chain_rewritten_whole_after_the_checkpoint_fails_against_it(
         s.commit()
     moteur.dispose()
 
-    assert cli("audit", "verify").exit_code == 0
-    r = _verifier(cli, tmp_path / "point.json")
+    assert cpf("audit", "verify").exit_code == 0
+    r = _verifier(cpf, tmp_path / "point.json")
     assert r.exit_code == 6
     message = json.loads(r.stderr)["erreur"]["message"]
     assert "n° 4" in message and "réécrite" in message
 
 
 def test_an_untouched_chain_that_grew_after_its_checkpoints_extends_them(
-    cli, operateur, cle, tmp_path
+    cpf, operateur, cle, tmp_path
 ):
-    premier = _point(cli, tmp_path / "premier.json")
-    _evenements(cli, SIRETS[0])
-    second = _point(cli, tmp_path / "second.json")
-    _evenements(cli, SIRETS[1])
+    premier = _point(cpf, tmp_path / "premier.json")
+    _evenements(cpf, SIRETS[0])
+    second = _point(cpf, tmp_path / "second.json")
+    _evenements(cpf, SIRETS[1])
 
-    r = _verifier(cli, tmp_path / "premier.json", tmp_path / "second.json")
+    r = _verifier(cpf, tmp_path / "premier.json", tmp_path / "second.json")
     assert r.exit_code == 0, r.stderr
     resultat = json_de(r)
     assert resultat["valide"] is True and resultat["evenements_verifies"] == 6
@@ -204,25 +206,25 @@ def test_an_untouched_chain_that_grew_after_its_checkpoints_extends_them(
         # Which key signed it, and why it is trusted, in the output.
         assert p["empreinte_cle"] == premier["empreinte_cle"] == second["empreinte_cle"]
         assert p["cle_de_confiance"] == "audit_checkpoint_key du profil default"
-    table = cli("audit", "verify", "--checkpoint", str(tmp_path / "premier.json"))
+    table = cpf("audit", "verify", "--checkpoint", str(tmp_path / "premier.json"))
     assert table.exit_code == 0
     assert "Points de contrôle" in table.stdout and premier["empreinte_cle"] in table.stdout
 
 
-def test_a_checkpoint_describes_the_head_the_store_and_the_key(cli, operateur, cle, url_base):
-    r = cli("-o", "json", "audit", "checkpoint")
+def test_a_checkpoint_describes_the_head_the_store_and_the_key(cpf, operateur, cle, url_base):
+    r = cpf("-o", "json", "audit", "checkpoint")
     assert r.exit_code == 0, r.stderr
     point = json_de(r)
     assert point["format"] == "cpfadmin-point-de-controle-audit" and point["version"] == 1
     assert (point["seq"], point["condensat"]) == _tete(url_base)
     assert point["pris_par"] == operateur and point["algorithme"] == "ed25519"
     if MODE == "distant":  # the store the operator reaches: the server
-        assert point["base"] == f"serveur {cli.serveur.url}"
+        assert point["base"] == f"serveur {cpf.serveur.url}"
     else:
-        assert point["base"] == json_de(cli("-o", "json", "db", "status"))["base"]
+        assert point["base"] == json_de(cpf("-o", "json", "db", "status"))["base"]
     assert point["empreinte_cle"].startswith("SHA256:")
     assert base64.b64decode(point["cle_publique"]) == _publique(cle.with_name("cle-audit.pub"))
-    table = cli("audit", "checkpoint")
+    table = cpf("audit", "checkpoint")
     assert table.exit_code == 0
     assert "Empreinte de la clé" in table.stdout and point["condensat"] in table.stdout
 
@@ -236,44 +238,44 @@ def _publique(fichier: Path) -> bytes:
 
 # --- whose key signed it ---------------------------------------------------------------------
 def test_a_checkpoint_signed_with_another_key_is_refused_unless_that_key_is_trusted(
-    cli, operateur, cle, tmp_path
+    cpf, operateur, cle, tmp_path
 ):
     autre = tmp_path / "faussaire"
-    assert cli("audit", "keygen", str(autre)).exit_code == 0
-    point = _point(cli, tmp_path / "point.json", "--cle", str(autre))
+    assert cpf("audit", "keygen", str(autre)).exit_code == 0
+    point = _point(cpf, tmp_path / "point.json", "--cle", str(autre))
 
-    r = _verifier(cli, tmp_path / "point.json")
+    r = _verifier(cpf, tmp_path / "point.json")
     assert r.exit_code == 6
     message = json.loads(r.stderr)["erreur"]["message"]
     assert point["empreinte_cle"] in message and "pas une clé de confiance" in message
 
-    r = _verifier(cli, tmp_path / "point.json", options=("--cle-publique", f"{autre}.pub"))
+    r = _verifier(cpf, tmp_path / "point.json", options=("--cle-publique", f"{autre}.pub"))
     assert r.exit_code == 0, r.stderr
     (prouve,) = json_de(r)["points_de_controle"]
     assert prouve["cle_de_confiance"] == f"--cle-publique {autre}.pub"
     # The option replaces the profile's key: the profile's own checkpoint is then refused.
-    _point(cli, tmp_path / "du-profil.json")
-    r = _verifier(cli, tmp_path / "du-profil.json", options=("--cle-publique", f"{autre}.pub"))
+    _point(cpf, tmp_path / "du-profil.json")
+    r = _verifier(cpf, tmp_path / "du-profil.json", options=("--cle-publique", f"{autre}.pub"))
     assert r.exit_code == 6
 
 
-def test_without_a_trusted_key_nothing_is_proven(cli, operateur, tmp_path):
+def test_without_a_trusted_key_nothing_is_proven(cpf, operateur, tmp_path):
     cle = tmp_path / "cle"
-    assert cli("audit", "keygen", str(cle)).exit_code == 0
-    point = _point(cli, tmp_path / "point.json", "--cle", str(cle))
-    r = cli("audit", "verify", "--checkpoint", str(tmp_path / "point.json"))
+    assert cpf("audit", "keygen", str(cle)).exit_code == 0
+    point = _point(cpf, tmp_path / "point.json", "--cle", str(cle))
+    r = cpf("audit", "verify", "--checkpoint", str(tmp_path / "point.json"))
     assert r.exit_code == 6
     ligne = erreur_en_une_ligne(r)
     assert point["empreinte_cle"] in ligne and "aucune clé de confiance" in ligne
 
 
-def test_the_public_key_alone_beside_the_profiles_path_is_trusted(cli, operateur, cle, tmp_path):
+def test_the_public_key_alone_beside_the_profiles_path_is_trusted(cpf, operateur, cle, tmp_path):
     """The auditor's machine holds FICHIER.pub only: the private key stays with the signer."""
-    _point(cli, tmp_path / "point.json")
+    _point(cpf, tmp_path / "point.json")
     cle.unlink()
-    r = _verifier(cli, tmp_path / "point.json")
+    r = _verifier(cpf, tmp_path / "point.json")
     assert r.exit_code == 0, r.stderr
-    assert cli("audit", "checkpoint").exit_code == 7  # nothing left to sign with
+    assert cpf("audit", "checkpoint").exit_code == 7  # nothing left to sign with
 
 
 # --- a checkpoint edited or ill-formed -------------------------------------------------------
@@ -282,21 +284,21 @@ def test_the_public_key_alone_beside_the_profiles_path_is_trusted(cli, operateur
     [("condensat", "f" * 64), ("seq", 3), ("pris_le", "2020-01-01T00:00:00+00:00")],
 )
 def test_an_edited_checkpoint_has_an_invalid_signature(
-    cli, operateur, cle, tmp_path, champ, valeur
+    cpf, operateur, cle, tmp_path, champ, valeur
 ):
-    point = _point(cli, tmp_path / "point.json")
+    point = _point(cpf, tmp_path / "point.json")
     point[champ] = valeur
     (tmp_path / "point.json").write_text(json.dumps(point), encoding="utf-8")
-    r = cli("audit", "verify", "--checkpoint", str(tmp_path / "point.json"))
+    r = cpf("audit", "verify", "--checkpoint", str(tmp_path / "point.json"))
     assert r.exit_code == 7
     assert "signature ne correspond pas" in erreur_en_une_ligne(r)
 
 
 def test_an_ill_formed_checkpoint_is_invalid_input_without_a_traceback(
-    cli, operateur, cle, tmp_path
+    cpf, operateur, cle, tmp_path
 ):
     """Run as a real process, as a script would: exit 7, one French line, no traceback."""
-    point = _point(cli, tmp_path / "point.json")
+    point = _point(cpf, tmp_path / "point.json")
     cas = {
         "tronque.json": (tmp_path / "point.json").read_text()[:40],
         "binaire.json": "\udcff",
@@ -326,9 +328,9 @@ def test_an_ill_formed_checkpoint_is_invalid_input_without_a_traceback(
 
 
 # --- keys and files --------------------------------------------------------------------------
-def test_keygen_writes_a_private_key_of_its_owner_and_never_overwrites_it(cli, tmp_path):
+def test_keygen_writes_a_private_key_of_its_owner_and_never_overwrites_it(cpf, tmp_path):
     fichier = tmp_path / "cle"
-    r = cli("-o", "json", "audit", "keygen", str(fichier))
+    r = cpf("-o", "json", "audit", "keygen", str(fichier))
     assert r.exit_code == 0, r.stderr
     cree = json_de(r)
     assert stat.S_IMODE(fichier.stat().st_mode) == 0o600
@@ -337,22 +339,22 @@ def test_keygen_writes_a_private_key_of_its_owner_and_never_overwrites_it(cli, t
     assert cree["fichier_public"] == f"{fichier}.pub"
     avant = fichier.read_bytes()
 
-    r = cli("audit", "keygen", str(fichier))
+    r = cpf("audit", "keygen", str(fichier))
     assert r.exit_code == 6
     assert "existe déjà" in erreur_en_une_ligne(r)
     assert fichier.read_bytes() == avant
     # The public key's name is checked before anything is written.
     (tmp_path / "seule.pub").write_text("à moi")
-    assert cli("audit", "keygen", str(tmp_path / "seule")).exit_code == 6
+    assert cpf("audit", "keygen", str(tmp_path / "seule")).exit_code == 6
     assert not (tmp_path / "seule").exists()
 
-    r = cli("-o", "json", "audit", "keygen", str(fichier), "--force")
+    r = cpf("-o", "json", "audit", "keygen", str(fichier), "--force")
     assert r.exit_code == 0, r.stderr
     assert json_de(r)["empreinte_cle"] != cree["empreinte_cle"]
     assert stat.S_IMODE(fichier.stat().st_mode) == 0o600
 
 
-def test_keygen_never_follows_a_symbolic_link(cli, tmp_path):
+def test_keygen_never_follows_a_symbolic_link(cpf, tmp_path):
     cible = tmp_path / "ailleurs"
     cible.write_text("intact")
     lien = tmp_path / "cle"
@@ -361,34 +363,34 @@ def test_keygen_never_follows_a_symbolic_link(cli, tmp_path):
     pendant.symlink_to(tmp_path / "nulle-part")
     for chemin in (lien, pendant):
         for options in ((), ("--force",)):
-            r = cli("audit", "keygen", str(chemin), *options)
+            r = cpf("audit", "keygen", str(chemin), *options)
             assert r.exit_code == 6, r.stderr
             assert "lien symbolique" in erreur_en_une_ligne(r)
     assert cible.read_text() == "intact"
     assert not (tmp_path / "nulle-part").exists()
 
 
-def test_a_private_key_others_may_read_is_refused(cli, operateur, cle):
+def test_a_private_key_others_may_read_is_refused(cpf, operateur, cle):
     cle.chmod(0o644)
-    r = cli("audit", "checkpoint")
+    r = cpf("audit", "checkpoint")
     assert r.exit_code == 7
     assert "lisible par d'autres" in erreur_en_une_ligne(r)
 
 
-def test_checkpoint_file_is_not_overwritten_without_force(cli, operateur, cle, tmp_path):
+def test_checkpoint_file_is_not_overwritten_without_force(cpf, operateur, cle, tmp_path):
     destination = tmp_path / "point.json"
     destination.write_text("déjà là")
-    r = cli("audit", "checkpoint", "--fichier", str(destination))
+    r = cpf("audit", "checkpoint", "--fichier", str(destination))
     assert r.exit_code == 6
     assert "existe déjà" in erreur_en_une_ligne(r)
     assert destination.read_text() == "déjà là"
-    r = cli("audit", "checkpoint", "--fichier", str(destination), "--force")
+    r = cpf("audit", "checkpoint", "--fichier", str(destination), "--force")
     assert r.exit_code == 0, r.stderr
     assert json.loads(destination.read_text())["seq"] == 4
 
 
-def test_checkpoint_without_a_key_says_how_to_make_one(cli, operateur):
-    r = cli("audit", "checkpoint")
+def test_checkpoint_without_a_key_says_how_to_make_one(cpf, operateur):
+    r = cpf("audit", "checkpoint")
     assert r.exit_code == 7
     assert "audit_checkpoint_key" in erreur_en_une_ligne(r)
     assert "audit keygen" in r.stderr
@@ -411,7 +413,7 @@ def test_only_operators_take_or_prove_checkpoints(employeur, tmp_path):
 
 # --- through the installed CLI, as an operator's script runs it --------------------------------
 def test_a_cut_chain_fails_against_its_checkpoint_through_real_processes(
-    cli, operateur, url_base, tmp_path
+    cpf, operateur, url_base, tmp_path
 ):
     from tests.conftest import MOT_DE_PASSE_ADMIN
     from tests.support.processus import connexion, cpfadmin, sans_trace
@@ -420,7 +422,7 @@ def test_a_cut_chain_fails_against_its_checkpoint_through_real_processes(
     cle_privee, point = tmp_path / "cle-audit", tmp_path / "point.json"
     assert cpfadmin("audit", "keygen", str(cle_privee)).code == 0
     assert stat.S_IMODE(cle_privee.stat().st_mode) == 0o600
-    _evenements(cli, *SIRETS)
+    _evenements(cpf, *SIRETS)
     r = cpfadmin("-o", "json", "audit", "checkpoint", "--cle", str(cle_privee),
                  "--fichier", str(point))  # fmt: skip
     assert r.code == 0, r

@@ -114,3 +114,47 @@ def test_openapi_health_and_readiness(serveur):
     assert {"/api/v1/connexion", "/api/v1/gestionnaires", "/api/v1/gestionnaires/import"} <= chemins
     assert serveur.requete("GET", "/readyz")[0] == 200
     assert serveur.requete("GET", "/healthz")[2]["statut"] == "ok"
+
+
+def test_the_server_replaces_a_connection_the_store_has_closed(serveur, initialise, url_base):
+    """PostgreSQL ends the server's pooled connections (a restart, a failover, an
+    administrator's pg_terminate_backend): the next request is answered on a new one."""
+    import pytest
+
+    if not url_base.startswith("postgresql"):
+        pytest.skip("SQLite : pas de connexion qu'un serveur de base puisse couper")
+    import psycopg
+
+    identifiant, temporaire = initialise
+    _, session = _connecter(serveur, identifiant, temporaire)
+    assert serveur.requete("GET", "/api/v1/moi", jeton=session["jeton"])[0] == 200
+    with psycopg.connect(url_base, autocommit=True) as c:
+        coupees = c.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    assert coupees and all(ok for (ok,) in coupees)
+    statut, _, moi = serveur.requete("GET", "/api/v1/moi", jeton=session["jeton"])
+    assert statut == 200, moi
+    assert moi["identifiant"] == identifiant
+
+    # The store refuses connections for a while: 503 with the §8 body, code 8, and nothing of
+    # the store's address for the client (it is in the server's log); then back by itself.
+    base = url_base.rsplit("/", 1)[1].split("?")[0]
+    with psycopg.connect(url_base.replace(f"/{base}", "/postgres"), autocommit=True) as c:
+        c.execute(f'ALTER DATABASE "{base}" WITH ALLOW_CONNECTIONS false')
+        c.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            (base,),
+        )
+        try:
+            for chemin in ("/api/v1/moi", "/readyz"):
+                statut, _, corps = serveur.requete("GET", chemin, jeton=session["jeton"])
+                assert statut == 503 and corps["erreur"]["code"] == 8, corps
+                message = corps["erreur"]["message"]
+                assert message.startswith("Base de données du serveur indisponible"), message
+                assert base not in json.dumps(corps) and "postgres" not in message
+        finally:
+            c.execute(f'ALTER DATABASE "{base}" WITH ALLOW_CONNECTIONS true')
+    assert base in "\n".join(serveur.lignes_journal())  # the operator's detail
+    assert serveur.requete("GET", "/api/v1/moi", jeton=session["jeton"])[0] == 200
